@@ -1,0 +1,159 @@
+import { z } from "zod";
+import { DOMAINS, TIERS } from "@switchyard/contracts";
+
+/** Wire formats a deployment can speak. Only `openai-chat` has an adapter so far. */
+export const PROVIDER_FORMATS = ["openai-chat"] as const;
+export const PROVIDERS = ["openai", "anthropic", "gemini", "local"] as const;
+
+const qualitySchema = z
+  .object(Object.fromEntries(DOMAINS.map((domain) => [domain, z.number().min(0).max(1).optional()])) as Record<
+    (typeof DOMAINS)[number],
+    z.ZodOptional<z.ZodNumber>
+  >)
+  .strict();
+
+export const deploymentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, '-' and '_', at most 64"),
+    /** Who runs the model; one worker pool per provider. */
+    provider: z.enum(PROVIDERS),
+    /** The wire format its endpoint speaks. */
+    format: z.enum(PROVIDER_FORMATS).default("openai-chat"),
+    /** The model id sent to the provider. */
+    model: z.string().min(1),
+    baseUrl: z.url({ message: "must be an absolute http(s) URL" }),
+    /** Name of the environment variable holding the API key; keys never live in config or job data. */
+    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    pricePer1kInputUsd: z.number().nonnegative(),
+    pricePer1kOutputUsd: z.number().nonnegative(),
+    contextWindowTokens: z.number().int().positive(),
+    /** Default max output tokens when the request does not set one. */
+    defaultMaxOutputTokens: z.number().int().positive().default(1024),
+    typicalLatencyMs: z.number().int().positive(),
+    /** Quality 0..1 per domain; `general` is the fallback for domains not listed. */
+    quality: qualitySchema.refine((q) => q.general !== undefined, "quality.general is required"),
+    /** May receive requests that contain PII (local or contractually private). */
+    private: z.boolean().default(false),
+    limits: z
+      .object({
+        rpm: z.number().int().positive().optional(),
+        tpm: z.number().int().positive().optional(),
+        concurrency: z.number().int().positive().max(1000).default(16),
+      })
+      .strict()
+      .default({ concurrency: 16 }),
+    timeoutMs: z.number().int().positive().default(60_000),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+
+export const weightsSchema = z
+  .object({
+    quality: z.number().min(0),
+    cost: z.number().min(0),
+    latency: z.number().min(0),
+  })
+  .strict()
+  .refine((w) => w.quality + w.cost + w.latency > 0, "at least one weight must be positive");
+export type ScoringWeights = z.infer<typeof weightsSchema>;
+
+export const tierPolicySchema = z
+  .object({
+    /** Scoring weights for this tier; the top-level `weights` when absent. */
+    weights: weightsSchema.optional(),
+    /** Only deployments with quality ≥ this for the request's domain are eligible. */
+    minQuality: z.number().min(0).max(1).optional(),
+    /** Only private deployments are eligible (the `private` tier sets this). */
+    privateOnly: z.boolean().default(false),
+    /** Restrict the tier to these deployment ids; all enabled deployments when absent. */
+    deployments: z.array(z.string()).optional(),
+    /** Queue concurrency of the dispatcher for this tier. */
+    dispatchConcurrency: z.number().int().positive().max(1000).default(64),
+  })
+  .strict();
+export type TierPolicy = z.infer<typeof tierPolicySchema>;
+
+const tiersSchema = z
+  .object(Object.fromEntries(TIERS.map((tier) => [tier, tierPolicySchema.optional()])) as Record<
+    (typeof TIERS)[number],
+    z.ZodOptional<typeof tierPolicySchema>
+  >)
+  .strict();
+
+export const configSchema = z
+  .object({
+    redis: z
+      .object({
+        url: z.string().default("redis://127.0.0.1:6379"),
+        /**
+         * Prefix of every key and queue. Written as a Redis Cluster hash tag (`{...}`) so all of a
+         * deployment's keys land in one slot and Lua scripts and BullMQ work on a cluster unchanged.
+         */
+        prefix: z
+          .string()
+          .regex(/^\{[A-Za-z0-9_-]+\}$/, "must be a hash tag such as {sy}")
+          .default("{sy}"),
+      })
+      .strict()
+      .default({ url: "redis://127.0.0.1:6379", prefix: "{sy}" }),
+    api: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(8080),
+        host: z.string().default("0.0.0.0"),
+        bodyLimitBytes: z.number().int().positive().default(1_048_576),
+        longPollMaxSeconds: z.number().int().positive().max(600).default(60),
+      })
+      .strict()
+      .default({ port: 8080, host: "0.0.0.0", bodyLimitBytes: 1_048_576, longPollMaxSeconds: 60 }),
+    dashboard: z
+      .object({
+        /** Basic-auth user for Bull Board; the password is the admin key unless `passwordEnv` names another. */
+        username: z.string().min(1).default("admin"),
+        passwordEnv: z.string().optional(),
+      })
+      .strict()
+      .default({ username: "admin" }),
+    records: z
+      .object({ ttlSeconds: z.number().int().positive().default(7 * 24 * 3600) })
+      .strict()
+      .default({ ttlSeconds: 7 * 24 * 3600 }),
+    jobs: z
+      .object({
+        /** Completed jobs kept for inspection in Bull Board. */
+        keepCompletedCount: z.number().int().nonnegative().default(1000),
+        keepFailedAgeSeconds: z.number().int().positive().default(7 * 24 * 3600),
+      })
+      .strict()
+      .default({ keepCompletedCount: 1000, keepFailedAgeSeconds: 7 * 24 * 3600 }),
+    weights: weightsSchema.default({ quality: 0.4, cost: 0.3, latency: 0.3 }),
+    tiers: tiersSchema.default({}),
+    /** Fallback chains by tier (deployment ids in order); used by the resilience stage. */
+    fallbacks: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+    deployments: z.array(deploymentSchema).min(1, "at least one deployment is required"),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const ids = new Set<string>();
+    config.deployments.forEach((deployment, index) => {
+      if (ids.has(deployment.id)) {
+        ctx.addIssue({ code: "custom", path: ["deployments", index, "id"], message: `duplicate deployment id "${deployment.id}"` });
+      }
+      ids.add(deployment.id);
+    });
+    for (const [tier, policy] of Object.entries(config.tiers)) {
+      policy?.deployments?.forEach((id, index) => {
+        if (!ids.has(id)) {
+          ctx.addIssue({ code: "custom", path: ["tiers", tier, "deployments", index], message: `unknown deployment "${id}"` });
+        }
+      });
+    }
+    for (const [name, chain] of Object.entries(config.fallbacks)) {
+      chain.forEach((id, index) => {
+        if (!ids.has(id)) {
+          ctx.addIssue({ code: "custom", path: ["fallbacks", name, index], message: `unknown deployment "${id}"` });
+        }
+      });
+    }
+  });
+export type SwitchyardConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,3 @@
+export * from "./config-schema.js";
+export * from "./interpolate-env.js";
+export * from "./load-config.js";

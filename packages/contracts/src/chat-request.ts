@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/** One part of a multi-part message content (OpenAI shape). */
+export const contentPartSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string() }).strict(),
+  z
+    .object({
+      type: z.literal("image_url"),
+      image_url: z.object({ url: z.string().min(1), detail: z.enum(["auto", "low", "high"]).optional() }).strict(),
+    })
+    .strict(),
+]);
+export type ContentPart = z.infer<typeof contentPartSchema>;
+
+export const chatRoleSchema = z.enum(["system", "developer", "user", "assistant", "tool"]);
+export type ChatRole = z.infer<typeof chatRoleSchema>;
+
+export const chatMessageSchema = z
+  .object({
+    role: chatRoleSchema,
+    content: z.union([z.string(), z.array(contentPartSchema).min(1)]).nullable(),
+    name: z.string().min(1).max(64).optional(),
+    tool_call_id: z.string().optional(),
+  })
+  .strict();
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const URGENCIES = ["realtime", "high", "normal", "low", "batch"] as const;
+export const urgencySchema = z.enum(URGENCIES);
+export type Urgency = z.infer<typeof urgencySchema>;
+
+export const requestMetadataSchema = z
+  .object({
+    urgency: urgencySchema.optional(),
+  })
+  // Callers may attach their own string labels; they are kept on the record untouched.
+  .catchall(z.union([z.string().max(512), z.number(), z.boolean()]));
+
+export const requestConstraintsSchema = z
+  .object({
+    /** Upper bound on a deployment's blended price, USD per 1k tokens. */
+    maxCostPer1k: z.number().nonnegative().optional(),
+    /** Upper bound on a deployment's typical latency, in milliseconds. */
+    maxLatencyMs: z.number().int().positive().optional(),
+    /** Only local/private deployments may serve this request. */
+    requiresLocal: z.boolean().optional(),
+  })
+  .strict();
+export type RequestConstraints = z.infer<typeof requestConstraintsSchema>;
+
+export const MAX_MESSAGES = 2048;
+
+/**
+ * The body of `POST /v1/requests`: an OpenAI-style chat request plus Switchyard's orchestration options.
+ * Unknown top-level fields are rejected so that a misspelled option never silently does nothing.
+ */
+export const chatRequestSchema = z
+  .object({
+    model: z.string().min(1).max(256).optional(),
+    messages: z.array(chatMessageSchema).min(1).max(MAX_MESSAGES),
+    max_tokens: z.number().int().positive().max(1_000_000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().min(0).max(1).optional(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
+    seed: z.number().int().optional(),
+    user: z.string().max(256).optional(),
+    metadata: requestMetadataSchema.optional(),
+    constraints: requestConstraintsSchema.optional(),
+    tenant: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "tenant must be 1-64 characters of letters, digits, '_', '.', '-'")
+      .optional(),
+  })
+  .strict();
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/** Concatenated text of a message, images ignored. */
+export function messageText(message: ChatMessage): string {
+  if (message.content === null) return "";
+  if (typeof message.content === "string") return message.content;
+  return message.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+}

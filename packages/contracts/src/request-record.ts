@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { tierSchema } from "./tier.js";
+import { classificationSchema } from "./classification.js";
+import { chatResultSchema, tokenUsageSchema } from "./chat-result.js";
+import { providerErrorKindSchema } from "./provider-error.js";
+
+export const REQUEST_STATUSES = ["queued", "dispatched", "running", "succeeded", "failed"] as const;
+export const requestStatusSchema = z.enum(REQUEST_STATUSES);
+export type RequestStatus = z.infer<typeof requestStatusSchema>;
+
+export const TERMINAL_STATUSES: readonly RequestStatus[] = ["succeeded", "failed"];
+export function isTerminalStatus(status: RequestStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** Why a request failed, in a shape callers can branch on. */
+export const requestErrorSchema = z.object({
+  /** A provider error kind, or one of Switchyard's own codes. */
+  code: z.union([providerErrorKindSchema, z.enum(["no_eligible_deployment", "invalid_job", "internal"])]),
+  message: z.string(),
+  deploymentId: z.string().optional(),
+  httpStatus: z.number().int().optional(),
+});
+export type RequestError = z.infer<typeof requestErrorSchema>;
+
+/** One step of a request's journey: a job in a named queue and how it ended. */
+export const hopSchema = z.object({
+  n: z.number().int().positive(),
+  stage: z.enum(["dispatch", "provider"]),
+  queue: z.string(),
+  jobId: z.string(),
+  deploymentId: z.string().optional(),
+  attempt: z.number().int().positive(),
+  outcome: z.enum(["ok", "error"]),
+  startedAtMs: z.number().int(),
+  durationMs: z.number().nonnegative(),
+  error: requestErrorSchema.optional(),
+  /** Free-form reason, e.g. the dispatcher's scoring summary. */
+  note: z.string().optional(),
+});
+export type Hop = z.infer<typeof hopSchema>;
+
+export const requestRecordSchema = z.object({
+  id: z.string(),
+  status: requestStatusSchema,
+  tenant: z.string(),
+  tier: tierSchema,
+  classification: classificationSchema,
+  deploymentId: z.string().optional(),
+  createdAtMs: z.number().int(),
+  updatedAtMs: z.number().int(),
+  finishedAtMs: z.number().int().optional(),
+  hops: z.array(hopSchema),
+  result: chatResultSchema.optional(),
+  usage: tokenUsageSchema.optional(),
+  costUsd: z.number().nonnegative().optional(),
+  error: requestErrorSchema.optional(),
+});
+export type RequestRecord = z.infer<typeof requestRecordSchema>;
