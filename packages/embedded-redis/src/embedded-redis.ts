@@ -80,6 +80,7 @@ export class EmbeddedRedis {
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`redis-server exited on start: ${stderr()}`);
       const client = new Redis(this.port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on("error", () => {});
       try {
         await client.connect();
         // Loading an AOF answers LOADING until done.

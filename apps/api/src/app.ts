@@ -1,0 +1,44 @@
+import express, { type Express } from "express";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "@switchyard/logging";
+import { bullBoardRouter, DASHBOARD_PATH } from "./dashboard/bull-board.js";
+import { errorHandler, notFoundHandler } from "./http/error-handler.js";
+import { requireAdmin, type AdminCredentials } from "./http/require-admin.js";
+import { requestsRouter, type RequestsRouterDependencies } from "./requests/requests-router.js";
+
+export interface AppDependencies extends RequestsRouterDependencies {
+  redis: Redis;
+  logger: Logger;
+  credentials: AdminCredentials;
+  bodyLimitBytes: number;
+  /** Queues shown in Bull Board. */
+  dashboardQueues: Queue[];
+}
+
+export function createApp(dependencies: AppDependencies): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+
+  app.get("/healthz", async (_request, response) => {
+    const redisUp = await dependencies.redis
+      .ping()
+      .then(() => true)
+      .catch(() => false);
+    response.status(redisUp ? 200 : 503).json({ status: redisUp ? "ok" : "degraded", redis: redisUp ? "up" : "down" });
+  });
+
+  app.use(DASHBOARD_PATH, requireAdmin(dependencies.credentials, { challenge: true }), bullBoardRouter(dependencies.dashboardQueues));
+
+  app.use(
+    "/v1",
+    requireAdmin(dependencies.credentials, { challenge: false }),
+    express.json({ limit: dependencies.bodyLimitBytes, type: () => true, strict: true }),
+    requestsRouter(dependencies),
+  );
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(dependencies.logger));
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "@switchyard/logging";
+import { ApiError } from "./api-error.js";
+
+/** body-parser's errors carry a `type`; map them to the status a caller can act on. */
+function fromBodyParser(error: { type?: unknown; status?: unknown; message?: string }): ApiError | undefined {
+  switch (error.type) {
+    case "entity.parse.failed":
+      return ApiError.badRequest(`malformed JSON body: ${error.message ?? "parse error"}`, null, "invalid_json");
+    case "entity.too.large":
+      return new ApiError(413, "invalid_request_error", "request body is too large", "body_too_large");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new ApiError(415, "invalid_request_error", "unsupported body encoding or charset; send UTF-8 JSON", "unsupported_encoding");
+    case "request.aborted":
+      return new ApiError(400, "invalid_request_error", "request body was aborted", "request_aborted");
+    case "request.size.invalid":
+    case "stream.encoding.set":
+      return ApiError.badRequest("invalid request body");
+    default:
+      return undefined;
+  }
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (request, _response, next) => {
+    next(ApiError.notFound(`no route for ${request.method} ${request.path}`));
+  };
+}
+
+/** The one place errors become HTTP answers: known errors keep their status, anything else is a logged 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, request, response, _next) => {
+    const known =
+      error instanceof ApiError ? error : typeof error === "object" && error !== null ? fromBodyParser(error as never) : undefined;
+    const apiError = known ?? new ApiError(500, "internal_error", "internal error", "internal_error");
+    if (!known) logger.error({ err: error, method: request.method, path: request.path }, "unhandled API error");
+    if (response.headersSent) return;
+    response.status(apiError.httpStatus).set(apiError.headers).json(apiError.toBody());
+  };
+}

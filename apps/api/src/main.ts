@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { TIERS } from "@switchyard/contracts";
+import { ConfigError, loadConfig } from "@switchyard/config";
+import { createLogger } from "@switchyard/logging";
+import { createRedis, QueueRegistry, RequestEvents, RequestStore } from "@switchyard/queue";
+import { apiEnvSchema } from "./api-env.js";
+import { createApp } from "./app.js";
+import { DASHBOARD_PATH } from "./dashboard/bull-board.js";
+
+const logger = createLogger({ service: "api" });
+
+async function main(): Promise<void> {
+  const env = apiEnvSchema.parse(process.env);
+  const config = loadConfig();
+  const adminKey = env.SWITCHYARD_ADMIN_KEY ?? `sy_admin_${randomBytes(18).toString("base64url")}`;
+  if (!env.SWITCHYARD_ADMIN_KEY) {
+    // Printed, not logged: it is the only way in, and logs are shipped elsewhere.
+    process.stdout.write(`No SWITCHYARD_ADMIN_KEY set; this process uses the generated admin key: ${adminKey}\n`);
+  }
+
+  const redis = createRedis(config.redis.url, "producer", "switchyard-api");
+  redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+  const queues = new QueueRegistry(redis, {
+    prefix: config.redis.prefix,
+    keepCompletedCount: config.jobs.keepCompletedCount,
+    keepFailedAgeSeconds: config.jobs.keepFailedAgeSeconds,
+  });
+  for (const tier of TIERS) queues.tier(tier);
+  for (const deployment of config.deployments) queues.deployment(deployment.id);
+
+  const store = new RequestStore(redis, config.redis.prefix, config.records.ttlSeconds);
+  const subscriber = createRedis(config.redis.url, "worker", "switchyard-api-events");
+  subscriber.on("error", (error) => logger.warn({ err: error }, "redis subscriber error"));
+  const events = new RequestEvents(subscriber, store.eventsChannel);
+  void events.start().catch((error) => logger.error({ err: error }, "could not subscribe to request events"));
+
+  const dashboardPassword = config.dashboard.passwordEnv ? process.env[config.dashboard.passwordEnv] : undefined;
+  const app = createApp({
+    redis,
+    store,
+    queues,
+    events,
+    logger,
+    now: Date.now,
+    longPollMaxSeconds: config.api.longPollMaxSeconds,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    credentials: { adminKey, dashboardUsername: config.dashboard.username, ...(dashboardPassword ? { dashboardPassword } : {}) },
+    dashboardQueues: queues.all(),
+  });
+
+  const server = app.listen(config.api.port, config.api.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = env.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${port}`;
+  process.stdout.write(`Switchyard API listening on ${baseUrl}\n`);
+  logger.info({ port, baseUrl, dashboard: `${baseUrl}${DASHBOARD_PATH}` }, "api started");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "api shutting down");
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await events.close();
+    await queues.close().catch(() => undefined);
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    logger.fatal({ err: error }, "api failed to start");
+  }
+  process.exit(1);
+});

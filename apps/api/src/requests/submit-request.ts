@@ -1,0 +1,53 @@
+import {
+  newRequestId,
+  TIER_PRIORITY,
+  type ChatRequest,
+  type RequestRecord,
+  type TierJobData,
+} from "@switchyard/contracts";
+import type { QueueRegistry, RequestStore } from "@switchyard/queue";
+import { classifyRequest } from "@switchyard/routing";
+import type { Logger } from "@switchyard/logging";
+import { ApiError } from "../http/api-error.js";
+
+export interface SubmitDependencies {
+  store: RequestStore;
+  queues: QueueRegistry;
+  logger: Logger;
+  now: () => number;
+}
+
+export const DEFAULT_TENANT = "default";
+
+/**
+ * Accepts a request: classify it, write its record, enqueue it on its tier's queue. Resolves only after
+ * Redis has the job; if the enqueue fails the record is removed and the caller gets a 503, so nothing
+ * claims a request that was never accepted.
+ */
+export async function submitRequest(dependencies: SubmitDependencies, request: ChatRequest): Promise<RequestRecord> {
+  const { store, queues, logger, now } = dependencies;
+  const acceptedAtMs = now();
+  const classification = classifyRequest(request);
+  const id = newRequestId(acceptedAtMs);
+  const tenant = request.tenant ?? DEFAULT_TENANT;
+  let record: RequestRecord;
+  try {
+    record = await store.create({ id, tenant, tier: classification.tier, classification, request });
+  } catch (error) {
+    logger.warn({ err: error, requestId: id }, "could not store request record");
+    throw ApiError.unavailable("storage is unavailable; the request was not accepted, retry later");
+  }
+  const data: TierJobData = { requestId: id, request, classification, acceptedAtMs };
+  try {
+    await queues.tier(classification.tier).add("request", data, { jobId: id, priority: TIER_PRIORITY[classification.tier] });
+  } catch (error) {
+    logger.warn({ err: error, requestId: id }, "could not enqueue request");
+    await store.discard(id).catch(() => undefined);
+    throw ApiError.unavailable("queue is unavailable; the request was not accepted, retry later");
+  }
+  logger.info(
+    { requestId: id, jobId: id, tier: classification.tier, domain: classification.domain, tokens: classification.estimatedInputTokens },
+    "request accepted",
+  );
+  return record;
+}

@@ -1,0 +1,59 @@
+import type { Worker } from "bullmq";
+import { ConfigError, loadConfig } from "@switchyard/config";
+import { createLogger } from "@switchyard/logging";
+import { createAdapterRegistry } from "@switchyard/providers";
+import { createRedis, QueueRegistry, RequestStore } from "@switchyard/queue";
+import { startDispatcher } from "./dispatcher/start-dispatcher.js";
+import { startProviderPools } from "./provider-pool/start-provider-pools.js";
+import { workerEnvSchema } from "./worker-env.js";
+
+const logger = createLogger({ service: "worker" });
+
+async function main(): Promise<void> {
+  const env = workerEnvSchema.parse(process.env);
+  const config = loadConfig();
+  const redis = createRedis(config.redis.url, "worker", "switchyard-worker");
+  redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+  const store = new RequestStore(redis, config.redis.prefix, config.records.ttlSeconds);
+  const queues = new QueueRegistry(redis, {
+    prefix: config.redis.prefix,
+    keepCompletedCount: config.jobs.keepCompletedCount,
+    keepFailedAgeSeconds: config.jobs.keepFailedAgeSeconds,
+  });
+  const adapters = createAdapterRegistry();
+
+  const workers: Worker[] = [];
+  if (env.SWITCHYARD_WORKER_ROLES.includes("dispatcher")) {
+    workers.push(...startDispatcher({ config, store, queues, logger, now: Date.now }));
+  }
+  if (env.SWITCHYARD_WORKER_ROLES.includes("providers")) {
+    workers.push(
+      ...startProviderPools({ config, store, adapters, logger, now: Date.now, providers: env.SWITCHYARD_PROVIDERS }),
+    );
+  }
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  logger.info({ roles: env.SWITCHYARD_WORKER_ROLES, queues: workers.map((worker) => worker.name) }, "worker started");
+  process.stdout.write(`Switchyard worker started (${workers.length} queues)\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "worker shutting down; finishing active jobs");
+    // Bounded: active jobs that do not finish in time are left to stalled-job recovery by another worker.
+    const timeout = new Promise((resolve) => setTimeout(resolve, env.SWITCHYARD_SHUTDOWN_TIMEOUT_MS).unref());
+    await Promise.race([Promise.all(workers.map((worker) => worker.close())), timeout]);
+    await Promise.race([Promise.all([queues.close(), adapters.close()]), timeout]);
+    redis.disconnect();
+    logger.info("worker stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else logger.fatal({ err: error }, "worker failed to start");
+  process.exit(1);
+});

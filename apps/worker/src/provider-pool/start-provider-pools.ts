@@ -1,0 +1,36 @@
+import { Worker } from "bullmq";
+import { deploymentQueueName } from "@switchyard/contracts";
+import type { SwitchyardConfig } from "@switchyard/config";
+import type { RequestStore } from "@switchyard/queue";
+import type { AdapterRegistry } from "@switchyard/providers";
+import type { Logger } from "@switchyard/logging";
+import { workerOptions } from "../worker-options.js";
+import { callDeployment } from "./call-deployment.js";
+
+export interface ProviderPoolsDependencies {
+  config: SwitchyardConfig;
+  store: RequestStore;
+  adapters: AdapterRegistry;
+  logger: Logger;
+  now: () => number;
+  /** Only these providers' pools; all when empty. */
+  providers: string[];
+}
+
+/**
+ * A pool per provider: one BullMQ worker per enabled deployment queue, its concurrency the deployment's
+ * in-flight limit (per process for now; fleet-wide limits come with the rate-limit work).
+ */
+export function startProviderPools(dependencies: ProviderPoolsDependencies): Worker[] {
+  const { config, logger, providers } = dependencies;
+  return config.deployments
+    .filter((deployment) => deployment.enabled)
+    .filter((deployment) => providers.length === 0 || providers.includes(deployment.provider))
+    .map((deployment) => {
+      const queue = deploymentQueueName(deployment.id);
+      const processor = callDeployment({ ...dependencies, deployment, logger: logger.child({ provider: deployment.provider }) });
+      const worker = new Worker(queue, processor, workerOptions(config.redis.url, config.redis.prefix, deployment.limits.concurrency));
+      worker.on("error", (error) => logger.warn({ err: error, queue }, "provider worker error"));
+      return worker;
+    });
+}

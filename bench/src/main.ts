@@ -1,0 +1,89 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { EmbeddedRedis, freePort } from "@switchyard/embedded-redis";
+import { bullmqNoopThroughput } from "./bullmq-noop.js";
+import { directCall } from "./direct-call.js";
+import { ROOT, startApp, type BenchProcess } from "./processes.js";
+import { writeJson, writeMarkdown, type BenchResult } from "./report.js";
+import { round } from "./stats.js";
+import { switchyardLatency, switchyardThroughput } from "./switchyard-run.js";
+
+// pnpm bench [--quick]: every scenario runs its baseline in the same run, on the same Redis and machine.
+const quick = process.argv.includes("--quick");
+const settings = {
+  noopJobs: quick ? 5_000 : 20_000,
+  workerConcurrency: 100,
+  directRequests: quick ? 1_000 : 5_000,
+  clientConcurrency: 64,
+  asyncRequests: quick ? 2_000 : 10_000,
+  warmupRequests: quick ? 200 : 1_000,
+  sequentialRequests: quick ? 100 : 500,
+  providerLatencyMs: 0,
+  redisAppendOnly: true,
+};
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "switchyard-bench-"));
+  const redis = await EmbeddedRedis.start({ dataDir, appendOnly: settings.redisAppendOnly });
+  const processes: BenchProcess[] = [];
+  try {
+    console.log(`redis ${redis.url}; ${quick ? "quick" : "full"} run`);
+    const noop = await bullmqNoopThroughput(redis.url, settings.noopJobs, settings.workerConcurrency);
+    console.log(`bullmq no-op: ${round(noop.jobsPerSecond)} jobs/s`);
+
+    const simPort = await freePort();
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    processes.push(await startApp("provider-sim", { SIM_PORT: String(simPort), SIM_LATENCY_MS: "0" }, /listening/));
+    const direct = await directCall(simUrl, settings.directRequests, settings.clientConcurrency, settings.sequentialRequests);
+    console.log(`direct: ${round(direct.requestsPerSecond)} req/s, p50 ${round(direct.p50Ms)} ms, p99 ${round(direct.p99Ms)} ms`);
+
+    const prefix = `{bench${randomBytes(3).toString("hex")}}`;
+    const adminKey = `sy_bench_${randomBytes(12).toString("hex")}`;
+    const apiPort = await freePort();
+    const env = { REDIS_URL: redis.url, SWITCHYARD_REDIS_PREFIX: prefix, PROVIDER_SIM_URL: simUrl, SWITCHYARD_ADMIN_KEY: adminKey };
+    processes.push(await startApp("worker", env, /worker started/));
+    processes.push(await startApp("api", { ...env, PORT: String(apiPort) }, /API listening/));
+    const target = { apiUrl: `http://127.0.0.1:${apiPort}`, adminKey, redisUrl: redis.url, prefix };
+
+    await switchyardThroughput(target, settings.warmupRequests, settings.clientConcurrency);
+    const throughput = await switchyardThroughput(target, settings.asyncRequests, settings.clientConcurrency);
+    console.log(`switchyard async: ${round(throughput.requestsPerSecond)} req/s (accepted ${round(throughput.acceptedPerSecond)} req/s)`);
+    const latency = await switchyardLatency(target, settings.sequentialRequests);
+    console.log(`switchyard latency: p50 ${round(latency.p50Ms)} ms, p99 ${round(latency.p99Ms)} ms`);
+
+    const result: BenchResult = {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version, platform: process.platform },
+      settings,
+      baselines: {
+        bullmqNoopJobsPerSecond: round(noop.jobsPerSecond),
+        directCallRequestsPerSecond: round(direct.requestsPerSecond),
+        directCallP50Ms: round(direct.p50Ms, 3),
+        directCallP99Ms: round(direct.p99Ms, 3),
+      },
+      switchyard: {
+        asyncRequestsPerSecond: round(throughput.requestsPerSecond),
+        acceptedPerSecond: round(throughput.acceptedPerSecond),
+        completed: throughput.completed,
+        failed: throughput.failed,
+        latencyP50Ms: round(latency.p50Ms, 3),
+        latencyP99Ms: round(latency.p99Ms, 3),
+      },
+    };
+    mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+    writeJson(join(ROOT, quick ? "bench/results/quick.json" : "bench/results/latest.json"), result);
+    if (!quick) writeMarkdown(join(ROOT, "docs/benchmarks.md"), result);
+    console.log(quick ? "wrote bench/results/quick.json" : "wrote bench/results/latest.json and docs/benchmarks.md");
+  } finally {
+    await Promise.all(processes.map((process) => process.stop()));
+    await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

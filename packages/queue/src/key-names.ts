@@ -1,0 +1,18 @@
+/**
+ * Every Redis key Switchyard owns (BullMQ's own keys aside) is built here. The prefix is a Cluster hash
+ * tag such as `{sy}`, so all keys of one installation share a slot and multi-key Lua scripts are legal.
+ */
+export interface KeyNames {
+  request(id: string): string;
+  requestHops(id: string): string;
+  /** Pub/sub channel announcing terminal transitions as "<id> <status>". */
+  requestEvents(): string;
+}
+
+export function keyNames(prefix: string): KeyNames {
+  return {
+    request: (id) => `${prefix}:request:${id}`,
+    requestHops: (id) => `${prefix}:request:${id}:hops`,
+    requestEvents: () => `${prefix}:events:request`,
+  };
+}

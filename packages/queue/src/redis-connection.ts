@@ -1,0 +1,34 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+/**
+ * Producers (the API) fail fast when Redis is away, so a caller gets a 503 instead of a request that
+ * was never stored. Workers wait and reconnect forever, which BullMQ requires of blocking connections.
+ */
+export type ConnectionRole = "producer" | "worker";
+
+export function redisOptionsFor(role: ConnectionRole): RedisOptions {
+  const reconnect = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
+  return role === "producer"
+    ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: reconnect, connectTimeout: 2_000 }
+    : { enableOfflineQueue: true, maxRetriesPerRequest: null, retryStrategy: reconnect };
+}
+
+export function createRedis(url: string, role: ConnectionRole, connectionName?: string): Redis {
+  return new Redis(url, { ...redisOptionsFor(role), ...(connectionName ? { connectionName } : {}) });
+}
+
+/** Resolves once the connection is ready, or rejects after `timeoutMs`. */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`Redis not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+}

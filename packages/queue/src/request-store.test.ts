@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Redis } from "ioredis";
+import { newRequestId, type Classification, type Hop } from "@switchyard/contracts";
+import { createRedis } from "./redis-connection.js";
+import { RequestStore } from "./request-store.js";
+import { RequestEvents } from "./request-events.js";
+
+const classification: Classification = {
+  complexity: "low",
+  signals: [],
+  domain: "general",
+  estimatedInputTokens: 12,
+  containsPii: false,
+  piiKinds: [],
+  urgency: "normal",
+  tier: "standard",
+};
+
+function hop(n: number, outcome: Hop["outcome"]): Hop {
+  return { n, stage: "provider", queue: "deployment.x", jobId: `j${n}`, attempt: 1, outcome, startedAtMs: 1, durationMs: 2 };
+}
+
+describe("RequestStore", () => {
+  let redis: Redis;
+  let store: RequestStore;
+  const prefix = `{t${randomBytes(4).toString("hex")}}`;
+
+  beforeAll(() => {
+    redis = createRedis(inject("redisUrl"), "worker");
+    let clock = 1_000;
+    store = new RequestStore(redis, prefix, 60, () => clock++);
+  });
+  afterAll(() => redis.quit());
+
+  async function created() {
+    const id = newRequestId(Date.now());
+    await store.create({ id, tenant: "acme", tier: "standard", classification, request: { messages: [{ role: "user", content: "hi" }] } });
+    return id;
+  }
+
+  it("creates a queued record with a TTL and reads it back", async () => {
+    const id = await created();
+    const record = await store.get(id);
+    expect(record).toMatchObject({ id, status: "queued", tenant: "acme", tier: "standard", hops: [] });
+    expect(await redis.ttl(`${prefix}:request:${id}`)).toBeGreaterThan(0);
+    expect(await store.getRequestBody(id)).toEqual({ messages: [{ role: "user", content: "hi" }] });
+  });
+
+  it("records steps and reaches a terminal state exactly once", async () => {
+    const id = await created();
+    expect(await store.update(id, { status: "dispatched", deploymentId: "d1", hop: hop(1, "ok") })).toBe("applied");
+    const first = await store.finish(id, { status: "failed", error: { code: "server", message: "boom" } }, hop(2, "error"));
+    const second = await store.finish(
+      id,
+      { status: "succeeded", result: { model: "m", message: { role: "assistant", content: "x" }, finishReason: "stop", usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 } }, usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 }, costUsd: 0.1, deploymentId: "d1" },
+      hop(3, "ok"),
+    );
+    expect([first, second]).toEqual(["applied", "already_terminal"]);
+    expect(await store.update(id, { status: "running" })).toBe("already_terminal");
+    const record = await store.get(id);
+    expect(record?.status).toBe("failed");
+    expect(record?.error).toEqual({ code: "server", message: "boom" });
+    expect(record?.hops.map((h) => h.n)).toEqual([1, 2]);
+    expect(record?.deploymentId).toBe("d1");
+    expect(record?.finishedAtMs).toBeDefined();
+  });
+
+  it("reports a missing record instead of creating one", async () => {
+    expect(await store.update("req_missing", { status: "running" })).toBe("missing");
+    expect(await store.finish("req_missing", { status: "failed", error: { code: "internal", message: "x" } })).toBe("missing");
+    expect(await store.get("req_missing")).toBeUndefined();
+  });
+
+  it("announces terminal transitions to waiters", async () => {
+    const events = new RequestEvents(createRedis(inject("redisUrl"), "worker"), store.eventsChannel);
+    await events.start();
+    const id = await created();
+    const waiting = events.waitFor(id, 5_000);
+    await store.finish(id, { status: "failed", error: { code: "internal", message: "x" } });
+    expect(await waiting).toBe("failed");
+    expect(await events.waitFor(id, 20)).toBeUndefined();
+    await events.close();
+  });
+});

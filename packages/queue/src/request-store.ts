@@ -1,0 +1,179 @@
+import type { Redis } from "ioredis";
+import {
+  classificationSchema,
+  chatResultSchema,
+  hopSchema,
+  requestErrorSchema,
+  requestRecordSchema,
+  tokenUsageSchema,
+  type ChatRequest,
+  type ChatResult,
+  type Classification,
+  type Hop,
+  type RequestError,
+  type RequestRecord,
+  type RequestStatus,
+  type Tier,
+  type TokenUsage,
+} from "@switchyard/contracts";
+import { keyNames, type KeyNames } from "./key-names.js";
+import { defineScripts, type SwitchyardScripts } from "./lua-scripts.js";
+
+export interface NewRequest {
+  id: string;
+  tenant: string;
+  tier: Tier;
+  classification: Classification;
+  request: ChatRequest;
+}
+
+export type Outcome =
+  | { status: "succeeded"; result: ChatResult; usage: TokenUsage; costUsd: number; deploymentId: string }
+  | { status: "failed"; error: RequestError };
+
+export type TransitionResult = "applied" | "already_terminal" | "missing";
+
+function transition(code: number): TransitionResult {
+  if (code === 1) return "applied";
+  if (code === 0) return "already_terminal";
+  return "missing";
+}
+
+/**
+ * The request record: a Redis hash plus a list of hops, both expiring after the retention TTL.
+ * Non-terminal steps and the terminal transition go through Lua so a record reaches a terminal state
+ * exactly once, whatever the order or repetition of the jobs that report on it.
+ */
+export class RequestStore {
+  private readonly keys: KeyNames;
+  private readonly scripts: SwitchyardScripts;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.keys = keyNames(prefix);
+    this.scripts = defineScripts(redis);
+  }
+
+  get eventsChannel(): string {
+    return this.keys.requestEvents();
+  }
+
+  async create(request: NewRequest): Promise<RequestRecord> {
+    const nowMs = this.now();
+    const key = this.keys.request(request.id);
+    await this.redis
+      .multi()
+      .hset(key, {
+        id: request.id,
+        status: "queued" satisfies RequestStatus,
+        tenant: request.tenant,
+        tier: request.tier,
+        classification: JSON.stringify(request.classification),
+        request: JSON.stringify(request.request),
+        createdAtMs: nowMs,
+        updatedAtMs: nowMs,
+      })
+      .expire(key, this.ttlSeconds)
+      .exec();
+    return {
+      id: request.id,
+      status: "queued",
+      tenant: request.tenant,
+      tier: request.tier,
+      classification: request.classification,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      hops: [],
+    };
+  }
+
+  /** Removes a record whose job could not be enqueued, so nothing claims a request that was never accepted. */
+  async discard(id: string): Promise<void> {
+    await this.redis.del(this.keys.request(id), this.keys.requestHops(id));
+  }
+
+  /** A non-terminal step: new status and fields, plus the hop that led there. */
+  async update(
+    id: string,
+    change: { status?: Exclude<RequestStatus, "succeeded" | "failed">; deploymentId?: string; hop?: Hop },
+  ): Promise<TransitionResult> {
+    const fields: (string | number)[] = [];
+    if (change.status) fields.push("status", change.status);
+    if (change.deploymentId) fields.push("deploymentId", change.deploymentId);
+    const code = await this.scripts.updateRequest(
+      [this.keys.request(id), this.keys.requestHops(id)],
+      [change.hop ? JSON.stringify(change.hop) : "", this.now(), ...fields],
+    );
+    return transition(code);
+  }
+
+  /** The terminal transition; returns `already_terminal` when another job got there first. */
+  async finish(id: string, outcome: Outcome, hop?: Hop): Promise<TransitionResult> {
+    const fields: (string | number)[] =
+      outcome.status === "succeeded"
+        ? [
+            "result", JSON.stringify(outcome.result),
+            "usage", JSON.stringify(outcome.usage),
+            "costUsd", outcome.costUsd,
+            "deploymentId", outcome.deploymentId,
+          ]
+        : ["error", JSON.stringify(outcome.error)];
+    const code = await this.scripts.finishRequest(
+      [this.keys.request(id), this.keys.requestHops(id)],
+      [outcome.status, hop ? JSON.stringify(hop) : "", this.now(), this.keys.requestEvents(), id, ...fields],
+    );
+    return transition(code);
+  }
+
+  async get(id: string): Promise<RequestRecord | undefined> {
+    const results = await this.redis
+      .pipeline()
+      .hgetall(this.keys.request(id))
+      .lrange(this.keys.requestHops(id), 0, -1)
+      .exec();
+    const [hashResult, hopsResult] = results ?? [];
+    if (!hashResult || hashResult[0]) throw hashResult?.[0] ?? new Error("pipeline returned nothing");
+    if (!hopsResult || hopsResult[0]) throw hopsResult?.[0] ?? new Error("pipeline returned nothing");
+    const hash = hashResult[1] as Record<string, string>;
+    if (!hash.status) return undefined;
+    const hops = (hopsResult[1] as string[]).map((text) => hopSchema.parse(JSON.parse(text)));
+    return parseRecord(hash, hops);
+  }
+
+  /** The original request body, kept for replays and retries. */
+  async getRequestBody(id: string): Promise<ChatRequest | undefined> {
+    const text = await this.redis.hget(this.keys.request(id), "request");
+    return text ? (JSON.parse(text) as ChatRequest) : undefined;
+  }
+}
+
+function optionalJson<T>(text: string | undefined, parse: (value: unknown) => T): T | undefined {
+  return text === undefined ? undefined : parse(JSON.parse(text));
+}
+
+function optionalNumber(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
+}
+
+function parseRecord(hash: Record<string, string>, hops: Hop[]): RequestRecord {
+  return requestRecordSchema.parse({
+    id: hash.id,
+    status: hash.status,
+    tenant: hash.tenant,
+    tier: hash.tier,
+    classification: optionalJson(hash.classification, (value) => classificationSchema.parse(value)),
+    deploymentId: hash.deploymentId,
+    createdAtMs: optionalNumber(hash.createdAtMs),
+    updatedAtMs: optionalNumber(hash.updatedAtMs),
+    finishedAtMs: optionalNumber(hash.finishedAtMs),
+    hops,
+    result: optionalJson(hash.result, (value) => chatResultSchema.parse(value)),
+    usage: optionalJson(hash.usage, (value) => tokenUsageSchema.parse(value)),
+    costUsd: optionalNumber(hash.costUsd),
+    error: optionalJson(hash.error, (value) => requestErrorSchema.parse(value)),
+  });
+}

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startStack, type TestStack } from "../support/stack.js";
+
+// The first real path through Switchyard: API → tier queue → dispatcher → deployment queue → provider
+// worker → provider simulator → request record, all as separate processes on a real Redis.
+describe("walking skeleton", () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startStack(inject("redisUrl"));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("accepts a request with 202 and completes it through the queues", async () => {
+    const submitted = await stack.api.post("/v1/requests", {
+      messages: [
+        { role: "system", content: "You are concise." },
+        { role: "user", content: "Explain step by step why quicksort is fast, then compare it to mergesort." },
+      ],
+      max_tokens: 200,
+    });
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toMatchObject({ object: "request", status: "queued", tier: "premium" });
+    expect(submitted.body.id).toMatch(/^req_[0-9a-z]{26}$/);
+    expect(submitted.body.status_url).toBe(`${stack.apiUrl}/v1/requests/${submitted.body.id}`);
+
+    const done = await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`);
+    expect(done.status).toBe(200);
+    const record = done.body;
+    expect(record.status).toBe("succeeded");
+    expect(record.tier).toBe("premium");
+    expect(record.classification).toMatchObject({ complexity: "high", contains_pii: false });
+    expect(record.classification.estimated_input_tokens).toBeGreaterThan(10);
+    expect(record.deployment_id).toEqual(expect.any(String));
+    expect(record.hops.map((hop: { stage: string; outcome: string }) => [hop.stage, hop.outcome])).toEqual([
+      ["dispatch", "ok"],
+      ["provider", "ok"],
+    ]);
+    expect(record.hops[0].queue).toBe("tier.premium");
+    expect(record.hops[1].queue).toBe(`deployment.${record.deployment_id}`);
+    expect(record.result.message.content.length).toBeGreaterThan(0);
+    expect(record.usage.input_tokens).toBeGreaterThan(0);
+    expect(record.usage.output_tokens).toBeGreaterThan(0);
+    expect(record.cost_usd).toBeGreaterThan(0);
+    expect(record.finished_at_ms).toBeGreaterThanOrEqual(record.created_at_ms);
+  });
+
+  it("keeps PII on private deployments", async () => {
+    const submitted = await stack.api.post("/v1/requests", {
+      messages: [{ role: "user", content: "Email jane.doe@example.com about card 4111 1111 1111 1111" }],
+    });
+    expect(submitted.body.tier).toBe("private");
+    const record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
+    expect(record.status).toBe("succeeded");
+    expect(record.classification.pii_kinds).toEqual(expect.arrayContaining(["email", "card"]));
+    expect(record.deployment_id).toBe("local-llama-3-1-8b");
+  });
+
+  it("routes realtime requests to the fast tier and honours hard constraints", async () => {
+    const submitted = await stack.api.post("/v1/requests", {
+      messages: [{ role: "user", content: "What is the capital of France?" }],
+      metadata: { urgency: "realtime" },
+      constraints: { maxLatencyMs: 1000 },
+    });
+    expect(submitted.body.tier).toBe("fast");
+    const record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
+    expect(record.status).toBe("succeeded");
+    expect(["openai-gpt-4-1-mini", "anthropic-claude-haiku-4-5", "gemini-2-5-flash"]).toContain(record.deployment_id);
+  });
+
+  it("fails a request no deployment can serve, saying why", async () => {
+    const submitted = await stack.api.post("/v1/requests", {
+      messages: [{ role: "user", content: "hello" }],
+      constraints: { maxCostPer1k: 0.00001, maxLatencyMs: 100 },
+    });
+    expect(submitted.status).toBe(202);
+    const record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
+    expect(record.status).toBe("failed");
+    expect(record.error.code).toBe("no_eligible_deployment");
+    expect(record.error.message).toMatch(/latency/);
+  });
+
+  it("records a provider error and marks the request failed", async () => {
+    const control = await fetch(`${stack.simUrl}/_sim/config`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ models: { "llama-3.1-8b-instruct": { errorRate: 1, errorStatus: 500 } } }),
+    });
+    expect(control.status).toBe(200);
+    try {
+      const submitted = await stack.api.post("/v1/requests", {
+        messages: [{ role: "user", content: "Call me at +1 415 555 0132 please" }],
+      });
+      const record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
+      expect(record.status).toBe("failed");
+      expect(record.error).toMatchObject({ code: "server", deployment_id: "local-llama-3-1-8b", http_status: 500 });
+      expect(record.hops.at(-1)).toMatchObject({ stage: "provider", outcome: "error" });
+    } finally {
+      await fetch(`${stack.simUrl}/_sim/reset`, { method: "POST" });
+    }
+  });
+
+  it("answers a long-poll on a finished request at once and a missing one with 404", async () => {
+    const missing = await stack.api.get("/v1/requests/req_0000000000aaaaaaaaaaaaaaaa?wait=1");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ type: "not_found_error" });
+    const bogus = await stack.api.get("/v1/requests/not-an-id");
+    expect(bogus.status).toBe(404);
+    const badWait = await stack.api.get("/v1/requests/req_0000000000aaaaaaaaaaaaaaaa?wait=9999");
+    expect(badWait.status).toBe(400);
+    expect(badWait.body.error.param).toBe("wait");
+  });
+
+  it("serves Bull Board behind authentication with tier and deployment queues", async () => {
+    const anonymous = await fetch(`${stack.apiUrl}/admin/queues`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/Basic/);
+    const basic = `Basic ${Buffer.from(`admin:${stack.adminKey}`).toString("base64")}`;
+    const page = await fetch(`${stack.apiUrl}/admin/queues`, { headers: { authorization: basic } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    const queues = await stack.api.get("/admin/queues/api/queues");
+    expect(queues.status).toBe(200);
+    const names: string[] = queues.body.queues.map((queue: { name: string }) => queue.name);
+    expect(names).toEqual(expect.arrayContaining(["tier.premium", "tier.private", "tier.fast", "tier.standard", "tier.batch"]));
+    expect(names).toEqual(expect.arrayContaining(["deployment.openai-gpt-4-1", "deployment.local-llama-3-1-8b"]));
+  });
+
+  it("requires the admin key everywhere but /healthz", async () => {
+    expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+    const noKey = await fetch(`${stack.apiUrl}/v1/requests`, { method: "POST", body: "{}" });
+    expect(noKey.status).toBe(401);
+    expect((await noKey.json()).error.type).toBe("authentication_error");
+    const wrongKey = await fetch(`${stack.apiUrl}/v1/requests/req_0000000000aaaaaaaaaaaaaaaa`, {
+      headers: { authorization: "Bearer wrong" },
+    });
+    expect(wrongKey.status).toBe(401);
+  });
+});

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { freePort } from "@switchyard/embedded-redis";
+import { ApiClient } from "./api-client.js";
+import { startApp, type RunningProcess } from "./processes.js";
+
+export interface TestStack {
+  api: ApiClient;
+  apiUrl: string;
+  simUrl: string;
+  adminKey: string;
+  prefix: string;
+  processes: { sim: RunningProcess; worker: RunningProcess; api: RunningProcess };
+  stop(): Promise<void>;
+}
+
+/** Provider simulator + worker + API as real processes against the given Redis, under a fresh prefix. */
+export async function startStack(redisUrl: string, extraEnv: Record<string, string> = {}): Promise<TestStack> {
+  const adminKey = `sy_test_${randomBytes(12).toString("hex")}`;
+  const prefix = `{e${randomBytes(4).toString("hex")}}`;
+  const [simPort, apiPort] = [await freePort(), await freePort()];
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  const env = {
+    REDIS_URL: redisUrl,
+    SWITCHYARD_REDIS_PREFIX: prefix,
+    PROVIDER_SIM_URL: simUrl,
+    SWITCHYARD_ADMIN_KEY: adminKey,
+    ...extraEnv,
+  };
+  const sim = await startApp("provider-sim", { ...env, SIM_PORT: String(simPort) }, /listening/);
+  const [worker, api] = await Promise.all([
+    startApp("worker", env, /worker started/),
+    startApp("api", { ...env, PORT: String(apiPort) }, /API listening/),
+  ]);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  return {
+    api: new ApiClient(apiUrl, adminKey),
+    apiUrl,
+    simUrl,
+    adminKey,
+    prefix,
+    processes: { sim, worker, api },
+    stop: async () => {
+      await Promise.all([api.stop(), worker.stop(), sim.stop()]);
+    },
+  };
+}
