@@ -5,6 +5,7 @@ import type { Logger } from "@switchyard/logging";
 import { bullBoardRouter, DASHBOARD_PATH } from "./dashboard/bull-board.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { requireAdmin, type AdminCredentials } from "./http/require-admin.js";
+import { requireJsonBody } from "./http/require-json.js";
 import { requestsRouter, type RequestsRouterDependencies } from "./requests/requests-router.js";
 
 export interface AppDependencies extends RequestsRouterDependencies {
@@ -34,6 +35,7 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(
     "/v1",
     requireAdmin(dependencies.credentials, { challenge: false }),
+    requireJsonBody(),
     express.json({ limit: dependencies.bodyLimitBytes, type: () => true, strict: true }),
     requestsRouter(dependencies),
   );

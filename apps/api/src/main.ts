@@ -65,8 +65,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "api shutting down");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Long-polls hold connections open; they get a moment, then are cut.
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    await closed;
     await events.close();
     await queues.close().catch(() => undefined);
     redis.disconnect();

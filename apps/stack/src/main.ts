@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   };
   const apiUrl = `http://localhost:${port}`;
   try {
-    group.start({ name: "provider-sim", script: script("provider-sim"), env: { ...shared, SIM_PORT: simPort } });
+    // Plausible provider latency for a demo; SIM_CONFIG in the environment replaces it.
+    const simConfig = process.env.SIM_CONFIG ?? JSON.stringify({ latency: { kind: "lognormal", medianMs: 350, p99Ms: 1500 } });
+    group.start({ name: "provider-sim", script: script("provider-sim"), env: { ...shared, SIM_PORT: simPort, SIM_CONFIG: simConfig } });
     await waitForHttp(`${simUrl}/healthz`, 15_000);
     group.start({ name: "worker", script: script("worker"), env: shared });
     group.start({ name: "api", script: script("api"), env: { ...shared, PORT: port } });

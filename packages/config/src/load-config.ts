@@ -19,14 +19,24 @@ function formatIssues(error: z.ZodError): string[] {
 export function parseConfig(text: string, env: Record<string, string | undefined> = process.env): SwitchyardConfig {
   let raw: unknown;
   try {
-    raw = parseYaml(interpolateEnv(text, env));
+    raw = parseYaml(text);
   } catch (error) {
     if (error instanceof YAMLParseError) throw new ConfigError([`YAML syntax: ${error.message}`]);
     throw error;
   }
-  const result = configSchema.safeParse(raw ?? {});
+  // Interpolate parsed string values, not the raw text, so comments and keys are never rewritten.
+  const result = configSchema.safeParse(interpolateValues(raw ?? {}, env));
   if (!result.success) throw new ConfigError(formatIssues(result.error));
   return applyEnvOverrides(result.data, env);
+}
+
+function interpolateValues(value: unknown, env: Record<string, string | undefined>): unknown {
+  if (typeof value === "string") return interpolateEnv(value, env);
+  if (Array.isArray(value)) return value.map((item) => interpolateValues(item, env));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, interpolateValues(inner, env)]));
+  }
+  return value;
 }
 
 function applyEnvOverrides(config: SwitchyardConfig, env: Record<string, string | undefined>): SwitchyardConfig {

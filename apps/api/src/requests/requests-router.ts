@@ -20,19 +20,12 @@ function waitQuerySchema(maxSeconds: number) {
     .loose();
 }
 
-function requireJson(contentType: string | undefined): void {
-  if (!contentType || !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
-    throw new ApiError(415, "invalid_request_error", "Content-Type must be application/json", "unsupported_media_type");
-  }
-}
-
 export function requestsRouter(dependencies: RequestsRouterDependencies): Router {
   const router = Router();
   const { store, events } = dependencies;
   const waitQuery = waitQuerySchema(dependencies.longPollMaxSeconds);
 
   router.post("/requests", async (request, response) => {
-    requireJson(request.get("content-type"));
     const body = parseOrThrow(chatRequestSchema, request.body);
     const record = await submitRequest(dependencies, body);
     const statusUrl = `${request.protocol}://${request.get("host")}/v1/requests/${record.id}`;
