@@ -21,12 +21,16 @@ const settings = {
   warmupRequests: quick ? 200 : 1_000,
   sequentialRequests: quick ? 100 : 500,
   providerLatencyMs: 0,
+  workerProcesses: Number(process.env.BENCH_WORKERS ?? 1),
   redisAppendOnly: true,
 };
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "switchyard-bench-"));
-  const redis = await EmbeddedRedis.start({ dataDir, appendOnly: settings.redisAppendOnly });
+  // BENCH_REDIS_URL runs against an existing Redis (to read its INFO commandstats, say) instead of a fresh one.
+  const external = process.env.BENCH_REDIS_URL;
+  const embedded = external ? undefined : await EmbeddedRedis.start({ dataDir, appendOnly: settings.redisAppendOnly });
+  const redis = { url: external ?? embedded!.url, stop: async () => embedded?.stop() };
   const processes: BenchProcess[] = [];
   try {
     console.log(`redis ${redis.url}; ${quick ? "quick" : "full"} run`);
@@ -43,7 +47,9 @@ async function main(): Promise<void> {
     const adminKey = `sy_bench_${randomBytes(12).toString("hex")}`;
     const apiPort = await freePort();
     const env = { REDIS_URL: redis.url, SWITCHYARD_REDIS_PREFIX: prefix, PROVIDER_SIM_URL: simUrl, SWITCHYARD_ADMIN_KEY: adminKey };
-    processes.push(await startApp("worker", env, /worker started/));
+    for (let index = 0; index < settings.workerProcesses; index++) {
+      processes.push(await startApp("worker", env, /worker started/));
+    }
     processes.push(await startApp("api", { ...env, PORT: String(apiPort) }, /API listening/));
     const target = { apiUrl: `http://127.0.0.1:${apiPort}`, adminKey, redisUrl: redis.url, prefix };
 

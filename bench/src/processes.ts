@@ -10,7 +10,9 @@ export interface BenchProcess {
 
 /** Starts a built app as its own process, as in production, and waits for its ready line. */
 export async function startApp(name: string, env: Record<string, string>, ready: RegExp): Promise<BenchProcess> {
-  const child = spawn(process.execPath, [`${ROOT}apps/${name}/dist/main.js`], {
+  // BENCH_PROFILE_DIR=/tmp/prof writes a V8 CPU profile of every app process, for finding hot spots.
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, `${ROOT}apps/${name}/dist/main.js`], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

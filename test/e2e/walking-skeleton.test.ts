@@ -132,7 +132,7 @@ describe("walking skeleton", () => {
     expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
     const noKey = await fetch(`${stack.apiUrl}/v1/requests`, { method: "POST", body: "{}" });
     expect(noKey.status).toBe(401);
-    expect((await noKey.json()).error.type).toBe("authentication_error");
+    expect(((await noKey.json()) as { error: { type: string } }).error.type).toBe("authentication_error");
     const wrongKey = await fetch(`${stack.apiUrl}/v1/requests/req_0000000000aaaaaaaaaaaaaaaa`, {
       headers: { authorization: "Bearer wrong" },
     });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { TIERS } from "@switchyard/contracts";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
-import { createRedis, QueueRegistry, RequestEvents, RequestStore } from "@switchyard/queue";
+import { createRedis, QueueRegistry, RequestEvents, RequestStore, waitForRedis } from "@switchyard/queue";
 import { apiEnvSchema } from "./api-env.js";
 import { createApp } from "./app.js";
 import { DASHBOARD_PATH } from "./dashboard/bull-board.js";
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     dashboardQueues: queues.all(),
   });
 
+  // The producer connection refuses commands until it is ready; give Redis a moment before serving.
+  await waitForRedis(redis, 10_000).catch(() => logger.warn("redis not reachable yet; answering 503 until it is"));
   const server = app.listen(config.api.port, config.api.host);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

@@ -64,21 +64,21 @@ export class RequestStore {
 
   async create(request: NewRequest): Promise<RequestRecord> {
     const nowMs = this.now();
-    const key = this.keys.request(request.id);
-    await this.redis
-      .multi()
-      .hset(key, {
-        id: request.id,
-        status: "queued" satisfies RequestStatus,
-        tenant: request.tenant,
-        tier: request.tier,
-        classification: JSON.stringify(request.classification),
-        request: JSON.stringify(request.request),
-        createdAtMs: nowMs,
-        updatedAtMs: nowMs,
-      })
-      .expire(key, this.ttlSeconds)
-      .exec();
+    const fields = {
+      id: request.id,
+      status: "queued" satisfies RequestStatus,
+      tenant: request.tenant,
+      tier: request.tier,
+      classification: JSON.stringify(request.classification),
+      request: JSON.stringify(request.request),
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+    const created = await this.scripts.createRequest(
+      [this.keys.request(request.id)],
+      [this.ttlSeconds, ...Object.entries(fields).flat()],
+    );
+    if (created !== 1) throw new Error(`request ${request.id} already exists`);
     return {
       id: request.id,
       status: "queued",
@@ -130,17 +130,13 @@ export class RequestStore {
   }
 
   async get(id: string): Promise<RequestRecord | undefined> {
-    const results = await this.redis
-      .pipeline()
-      .hgetall(this.keys.request(id))
-      .lrange(this.keys.requestHops(id), 0, -1)
-      .exec();
-    const [hashResult, hopsResult] = results ?? [];
-    if (!hashResult || hashResult[0]) throw hashResult?.[0] ?? new Error("pipeline returned nothing");
-    if (!hopsResult || hopsResult[0]) throw hopsResult?.[0] ?? new Error("pipeline returned nothing");
-    const hash = hashResult[1] as Record<string, string>;
+    // Two commands in one tick: auto-pipelining sends them in one write (a MULTI object costs more here).
+    const [hash, hopTexts] = await Promise.all([
+      this.redis.hgetall(this.keys.request(id)),
+      this.redis.lrange(this.keys.requestHops(id), 0, -1),
+    ]);
     if (!hash.status) return undefined;
-    const hops = (hopsResult[1] as string[]).map((text) => hopSchema.parse(JSON.parse(text)));
+    const hops = hopTexts.map((text) => hopSchema.parse(JSON.parse(text)));
     return parseRecord(hash, hops);
   }
 

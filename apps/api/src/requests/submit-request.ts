@@ -1,6 +1,5 @@
 import {
   newRequestId,
-  TIER_PRIORITY,
   type ChatRequest,
   type RequestRecord,
   type TierJobData,
@@ -39,7 +38,8 @@ export async function submitRequest(dependencies: SubmitDependencies, request: C
   }
   const data: TierJobData = { requestId: id, request, classification, acceptedAtMs };
   try {
-    await queues.tier(classification.tier).add("request", data, { jobId: id, priority: TIER_PRIORITY[classification.tier] });
+    // No priority here: a tier queue holds one tier. Priorities order tiers inside deployment queues.
+    await queues.tier(classification.tier).add("request", data, { jobId: id });
   } catch (error) {
     logger.warn({ err: error, requestId: id }, "could not enqueue request");
     await store.discard(id).catch(() => undefined);
