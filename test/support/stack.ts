@@ -27,10 +27,16 @@ export async function startStack(redisUrl: string, extraEnv: Record<string, stri
     ...extraEnv,
   };
   const sim = await startApp("provider-sim", { ...env, SIM_PORT: String(simPort) }, /listening/);
-  const [worker, api] = await Promise.all([
+  const others = await Promise.allSettled([
     startApp("worker", env, /worker started/),
     startApp("api", { ...env, PORT: String(apiPort) }, /API listening/),
   ]);
+  const [worker, api] = others;
+  if (worker.status === "rejected" || api.status === "rejected") {
+    // Never leave a half-started stack behind a failed test.
+    await Promise.all([sim, ...others.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []))].map((process) => process.stop()));
+    throw worker.status === "rejected" ? worker.reason : (api as PromiseRejectedResult).reason;
+  }
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   return {
     api: new ApiClient(apiUrl, adminKey),
@@ -38,9 +44,9 @@ export async function startStack(redisUrl: string, extraEnv: Record<string, stri
     simUrl,
     adminKey,
     prefix,
-    processes: { sim, worker, api },
+    processes: { sim, worker: worker.value, api: api.value },
     stop: async () => {
-      await Promise.all([api.stop(), worker.stop(), sim.stop()]);
+      await Promise.all([api.value.stop(), worker.value.stop(), sim.stop()]);
     },
   };
 }

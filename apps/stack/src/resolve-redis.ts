@@ -28,7 +28,9 @@ async function answers(url: string, timeoutMs: number): Promise<boolean> {
  */
 export async function resolveRedis(env: Record<string, string | undefined>, dataDir: string): Promise<ResolvedRedis> {
   if (env.REDIS_URL) return { url: env.REDIS_URL, source: "REDIS_URL" };
-  if (await answers(DEFAULT_REDIS_URL, 500)) return { url: DEFAULT_REDIS_URL, source: "default" };
+  // The address probed before starting our own; tests point it at a closed port to force the embedded path.
+  const probeUrl = env.SWITCHYARD_DEFAULT_REDIS_URL ?? DEFAULT_REDIS_URL;
+  if (await answers(probeUrl, 500)) return { url: probeUrl, source: "default" };
   if (!hasRedisServer()) throw new Error(INSTALL_HINT);
   const embedded = await EmbeddedRedis.start({ dataDir, appendOnly: true });
   return { url: embedded.url, source: "embedded", embedded };
