@@ -1,1 +1,26 @@
-export {};
+export { classifyRequest } from "./classify-request.js";
+export { assessComplexity, LONG_INPUT_TOKENS, type ComplexityAssessment, type ComplexitySignal } from "./assess-complexity.js";
+export { detectDomain, scoreDomains, DOMAIN_TIE_ORDER, MIN_DOMAIN_SCORE, type SpecialDomain } from "./detect-domain.js";
+export { detectPii, luhnValid, ibanValid } from "./detect-pii.js";
+export { determineTier, type TierInput } from "./determine-tier.js";
+export {
+  estimateInputTokens,
+  countTextTokens,
+  EXACT_COUNT_MAX_CHARS,
+  TOKENS_PER_MESSAGE,
+  TOKENS_PER_NAME,
+  REPLY_PRIMING_TOKENS,
+  IMAGE_TOKENS_LOW_DETAIL,
+  IMAGE_TOKENS_HIGH_DETAIL,
+} from "./estimate-tokens.js";
+export { costUsd, blendedPricePer1kUsd, type UsageTokens } from "./estimate-cost.js";
+export {
+  selectDeployments,
+  qualityFor,
+  privacyRequirement,
+  AUTO_MODEL,
+  type SelectionInput,
+  type Selection,
+  type ScoredDeployment,
+  type Rejection,
+} from "./select-deployment.js";

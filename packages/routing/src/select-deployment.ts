@@ -1,0 +1,185 @@
+import type { Classification, Domain, RequestConstraints } from "@switchyard/contracts";
+import type { DeploymentConfig, ScoringWeights, TierPolicy } from "@switchyard/config";
+import { blendedPricePer1kUsd } from "./estimate-cost.js";
+
+export interface SelectionInput {
+  classification: Classification;
+  constraints?: RequestConstraints;
+  /**
+   * `request.model`. A deployment id or a deployment's model id restricts the choice to the deployments
+   * it names (still subject to every other constraint, privacy first). `auto`, absent, or a name no
+   * deployment knows leaves the choice to the router: OpenAI clients send their own model names, and
+   * Switchyard's job is to pick.
+   */
+  requestedModel?: string;
+  /** `request.max_tokens`; each deployment's `defaultMaxOutputTokens` when absent. */
+  maxOutputTokens?: number;
+  deployments: readonly DeploymentConfig[];
+  /** `config.tiers[classification.tier]`. */
+  policy?: TierPolicy;
+  /** `config.weights`; `policy.weights` wins when set. */
+  weights: ScoringWeights;
+  /** Hook for circuit breakers and paused queues; every deployment is available by default. */
+  isAvailable?: (deploymentId: string) => boolean;
+}
+
+export interface ScoredDeployment {
+  deployment: DeploymentConfig;
+  /** Weighted mean of the breakdown, 0..1. */
+  score: number;
+  /** Each component in 0..1, higher is better: domain quality, relative cheapness, relative speed. */
+  breakdown: { quality: number; cost: number; latency: number };
+}
+
+export interface Rejection {
+  deploymentId: string;
+  /** Human-readable; goes into the dispatch hop and the `no_eligible_deployment` error. */
+  reason: string;
+}
+
+export interface Selection {
+  /** Best first. `ranked[0]` is the primary and the rest the natural fallback order. */
+  ranked: ScoredDeployment[];
+  /** Deployments that failed a hard constraint, in config order, with the first constraint they failed. */
+  rejected: Rejection[];
+  /**
+   * True when the tier's `minQuality` rejected every otherwise eligible deployment and was ignored: an
+   * answer from a weaker model beats no answer, unlike privacy, cost or latency limits, which the
+   * caller or the data imposes.
+   */
+  relaxedMinQuality: boolean;
+}
+
+export const AUTO_MODEL = "auto";
+
+/**
+ * The blend is float arithmetic: (0.003 + 0.006) / 2 is 0.0045000000000000005, and a caller who sets
+ * `maxCostPer1k` to the price we display must not be refused. Real prices differ by far more than this.
+ */
+const PRICE_TOLERANCE_USD = 1e-12;
+
+/** Quality for the request's domain; `general` stands in for domains the deployment does not list. */
+export function qualityFor(deployment: DeploymentConfig, domain: Domain): number {
+  return deployment.quality[domain] ?? deployment.quality.general ?? 0;
+}
+
+/**
+ * Why the request may only go to private deployments, or undefined when it may go anywhere. PII is
+ * checked through `piiKinds` too, so a hand-built classification that lists kinds but forgot the flag
+ * still cannot leak.
+ */
+export function privacyRequirement(
+  classification: Classification,
+  constraints?: RequestConstraints,
+  policy?: TierPolicy,
+): string | undefined {
+  if (classification.containsPii || classification.piiKinds.length > 0) return "request contains PII";
+  if (classification.tier === "private") return "private tier";
+  if (policy?.privateOnly === true) return "tier allows only private deployments";
+  if (constraints?.requiresLocal === true) return "requiresLocal";
+  return undefined;
+}
+
+/** Up to 6 significant digits, without float noise (0.0010000000000000002 → 0.001). */
+function formatNumber(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
+/** A hard violation rejects; a soft one (`minQuality`) rejects unless it would reject everything. */
+interface Verdict {
+  deployment: DeploymentConfig;
+  hard?: string;
+  soft?: string;
+}
+
+function compareScored(a: ScoredDeployment, b: ScoredDeployment): number {
+  if (a.score !== b.score) return b.score - a.score;
+  return a.deployment.id < b.deployment.id ? -1 : a.deployment.id > b.deployment.id ? 1 : 0;
+}
+
+function score(candidates: readonly DeploymentConfig[], domain: Domain, weights: ScoringWeights): ScoredDeployment[] {
+  // Relative to the candidates, as in the seed guide: the dearest and slowest score 0 on that axis.
+  const maxPrice = Math.max(0, ...candidates.map(blendedPricePer1kUsd));
+  const maxLatencyMs = Math.max(0, ...candidates.map((deployment) => deployment.typicalLatencyMs));
+  const weightSum = weights.quality + weights.cost + weights.latency;
+  return candidates
+    .map((deployment) => {
+      const breakdown = {
+        quality: qualityFor(deployment, domain),
+        cost: maxPrice > 0 ? 1 - blendedPricePer1kUsd(deployment) / maxPrice : 1,
+        latency: maxLatencyMs > 0 ? 1 - deployment.typicalLatencyMs / maxLatencyMs : 1,
+      };
+      const weighted =
+        breakdown.quality * weights.quality + breakdown.cost * weights.cost + breakdown.latency * weights.latency;
+      return { deployment, score: weightSum > 0 ? weighted / weightSum : 0, breakdown };
+    })
+    .sort(compareScored);
+}
+
+/**
+ * Ranks the deployments that may serve a request. Hard constraints run first, in this order, and a
+ * deployment is rejected with the first one it fails: enabled, available, privacy, requested model,
+ * the tier's allowlist, context window, `maxCostPer1k`, `maxLatencyMs`, the tier's `minQuality`.
+ *
+ * Privacy is a safety invariant: when it applies, a non-private deployment is never ranked, whatever
+ * the requested model, tier policy or weights say.
+ */
+export function selectDeployments(input: SelectionInput): Selection {
+  const { classification, constraints, policy, deployments } = input;
+  const weights = policy?.weights ?? input.weights;
+  const isAvailable = input.isAvailable ?? (() => true);
+  const privacy = privacyRequirement(classification, constraints, policy);
+  const requested = input.requestedModel;
+  const restrictToRequested =
+    requested !== undefined &&
+    requested !== AUTO_MODEL &&
+    deployments.some((deployment) => deployment.id === requested || deployment.model === requested);
+  const allowlist = policy?.deployments ? new Set(policy.deployments) : undefined;
+  const domain = classification.domain;
+
+  const hardViolation = (deployment: DeploymentConfig): string | undefined => {
+    if (!deployment.enabled) return "disabled";
+    if (!isAvailable(deployment.id)) return "unavailable";
+    if (privacy !== undefined && !deployment.private) return `${privacy}: deployment is not private`;
+    if (restrictToRequested && deployment.id !== requested && deployment.model !== requested) {
+      return `not the requested model "${requested}"`;
+    }
+    if (allowlist && !allowlist.has(deployment.id)) return `not in the ${classification.tier} tier's deployments`;
+    const tokensNeeded =
+      classification.estimatedInputTokens + (input.maxOutputTokens ?? deployment.defaultMaxOutputTokens);
+    if (deployment.contextWindowTokens < tokensNeeded) {
+      return `context window ${deployment.contextWindowTokens} < ${tokensNeeded} tokens needed`;
+    }
+    const price = blendedPricePer1kUsd(deployment);
+    if (constraints?.maxCostPer1k !== undefined && price - constraints.maxCostPer1k > PRICE_TOLERANCE_USD) {
+      return `blended price ${formatNumber(price)} > maxCostPer1k ${formatNumber(constraints.maxCostPer1k)}`;
+    }
+    if (constraints?.maxLatencyMs !== undefined && deployment.typicalLatencyMs > constraints.maxLatencyMs) {
+      return `typical latency ${deployment.typicalLatencyMs}ms > maxLatencyMs ${constraints.maxLatencyMs}`;
+    }
+    return undefined;
+  };
+
+  const verdicts = deployments.map((deployment): Verdict => {
+    const hard = hardViolation(deployment);
+    if (hard !== undefined) return { deployment, hard };
+    const quality = qualityFor(deployment, domain);
+    if (policy?.minQuality !== undefined && quality < policy.minQuality) {
+      const soft = `${domain} quality ${quality.toFixed(2)} < tier minimum ${policy.minQuality.toFixed(2)}`;
+      return { deployment, soft };
+    }
+    return { deployment };
+  });
+
+  const eligible = verdicts.filter((verdict) => verdict.hard === undefined && verdict.soft === undefined);
+  const belowQuality = verdicts.filter((verdict) => verdict.soft !== undefined);
+  const relaxedMinQuality = eligible.length === 0 && belowQuality.length > 0;
+  const candidates = (relaxedMinQuality ? belowQuality : eligible).map((verdict) => verdict.deployment);
+
+  const rejected: Rejection[] = [];
+  for (const verdict of verdicts) {
+    const reason = verdict.hard ?? (relaxedMinQuality ? undefined : verdict.soft);
+    if (reason !== undefined) rejected.push({ deploymentId: verdict.deployment.id, reason });
+  }
+  return { ranked: score(candidates, domain, weights), rejected, relaxedMinQuality };
+}
