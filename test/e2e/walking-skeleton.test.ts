@@ -7,7 +7,8 @@ describe("walking skeleton", () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startStack(inject("redisUrl"));
+    // Debug logging, so the log-hygiene check below sees every line the processes can write.
+    stack = await startStack(inject("redisUrl"), { LOG_LEVEL: "debug" });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -128,6 +129,17 @@ describe("walking skeleton", () => {
     expect(names).toEqual(expect.arrayContaining(["deployment.openai-gpt-4-1", "deployment.local-llama-3-1-8b"]));
   });
 
+  it("serves the docs behind the same login", async () => {
+    expect((await fetch(`${stack.apiUrl}/docs`)).status).toBe(401);
+    const index = await stack.api.get("/docs");
+    expect(index.status).toBe(200);
+    expect(index.body).toContain("/docs/architecture");
+    const architecture = await stack.api.get("/docs/architecture");
+    expect(architecture.headers.get("content-type")).toMatch(/markdown/);
+    expect(architecture.body).toContain("# Switchyard architecture");
+    expect((await stack.api.get("/docs/nope")).status).toBe(404);
+  });
+
   it("requires the admin key everywhere but /healthz", async () => {
     expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
     const noKey = await fetch(`${stack.apiUrl}/v1/requests`, { method: "POST", body: "{}" });
@@ -137,5 +149,20 @@ describe("walking skeleton", () => {
       headers: { authorization: "Bearer wrong" },
     });
     expect(wrongKey.status).toBe(401);
+  });
+
+  it("logs request and job ids, never prompt text or keys", async () => {
+    const secretPrompt = "zebra-marmalade-7781 explain why";
+    const submitted = await stack.api.post("/v1/requests", { messages: [{ role: "user", content: secretPrompt }] });
+    const record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
+    expect(record.status).toBe("succeeded");
+    const logs = [stack.processes.api, stack.processes.worker, stack.processes.sim].map((process) => process.output()).join("\n");
+    expect(logs).toContain(submitted.body.id);
+    expect(logs).toMatch(new RegExp(`"jobId":"${submitted.body.id}-h2"`));
+    expect(logs).not.toContain("zebra-marmalade");
+    expect(logs).not.toContain(stack.adminKey);
+    for (const line of stack.processes.worker.output().split("\n").filter((text) => text.startsWith("{"))) {
+      expect(() => JSON.parse(line)).not.toThrow();
+    }
   });
 });

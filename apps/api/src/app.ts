@@ -3,6 +3,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "@switchyard/logging";
 import { bullBoardRouter, DASHBOARD_PATH } from "./dashboard/bull-board.js";
+import { docsRouter, DOCS_PATH } from "./docs/docs-router.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { requireAdmin, type AdminCredentials } from "./http/require-admin.js";
 import { requireJsonBody } from "./http/require-json.js";
@@ -31,6 +32,7 @@ export function createApp(dependencies: AppDependencies): Express {
   });
 
   app.use(DASHBOARD_PATH, requireAdmin(dependencies.credentials, { challenge: true }), bullBoardRouter(dependencies.dashboardQueues));
+  app.use(DOCS_PATH, requireAdmin(dependencies.credentials, { challenge: true }), docsRouter());
 
   app.use(
     "/v1",

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       "Switchyard is running.",
       `  API          ${apiUrl}`,
       `  Bull Board   ${apiUrl}/admin/queues   (log in as "admin" with the admin key as password)`,
-      `  Docs         ${join(ROOT, "README.md")} and ${join(ROOT, "docs")}`,
+      `  Docs         ${apiUrl}/docs   (same login; the files are README.md and docs/)`,
       `  Admin key    ${adminKey}   (send it as Authorization: Bearer <key>)`,
       `  Redis        ${redis.url}   (${redisNote})`,
       `  Provider sim ${simUrl}   (control API: ${simUrl}/_sim/config)`,
