@@ -83,16 +83,20 @@ export function dispatchRequest(dependencies: DispatchDependencies) {
       classification,
       acceptedAtMs: data.acceptedAtMs,
     };
-    // Record first: once the provider job exists it may finish before a later write could land.
-    await store.update(data.requestId, {
-      status: "dispatched",
-      deploymentId,
-      hop: { ...hop, deploymentId, durationMs: now() - startedAtMs },
-    });
-    await queues.deployment(deploymentId).add("call", jobData, {
-      jobId: hopJobId(data.requestId, 2),
-      priority: TIER_PRIORITY[classification.tier],
-    });
+    // The record update is issued first on the same (auto-pipelined) connection as the add, so Redis applies
+    // it before the provider job exists, without waiting a round trip in between: once the job exists it
+    // may finish before a later write could land.
+    await Promise.all([
+      store.update(data.requestId, {
+        status: "dispatched",
+        deploymentId,
+        hop: { ...hop, deploymentId, durationMs: now() - startedAtMs },
+      }),
+      queues.deployment(deploymentId).add("call", jobData, {
+        jobId: hopJobId(data.requestId, 2),
+        priority: TIER_PRIORITY[classification.tier],
+      }),
+    ]);
     log.debug({ deploymentId, queue: deploymentQueueName(deploymentId) }, "request dispatched");
     return { deploymentId };
   };
