@@ -15,12 +15,25 @@ export type ContentPart = z.infer<typeof contentPartSchema>;
 export const chatRoleSchema = z.enum(["system", "developer", "user", "assistant", "tool"]);
 export type ChatRole = z.infer<typeof chatRoleSchema>;
 
+/** A function call the assistant made (OpenAI shape); `arguments` is the JSON text the model produced. */
+export const toolCallSchema = z
+  .object({
+    id: z.string().min(1),
+    type: z.literal("function"),
+    function: z.object({ name: z.string().min(1), arguments: z.string() }).strict(),
+  })
+  .strict();
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
 export const chatMessageSchema = z
   .object({
     role: chatRoleSchema,
     content: z.union([z.string(), z.array(contentPartSchema).min(1)]).nullable(),
     name: z.string().min(1).max(64).optional(),
+    /** On `tool` messages: the call this message answers. */
     tool_call_id: z.string().optional(),
+    /** On `assistant` messages: the calls the model made. */
+    tool_calls: z.array(toolCallSchema).min(1).optional(),
   })
   .strict();
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
@@ -50,6 +63,47 @@ export type RequestConstraints = z.infer<typeof requestConstraintsSchema>;
 
 export const MAX_MESSAGES = 2048;
 
+/** A function the model may call (OpenAI shape); `parameters` is a JSON Schema object. */
+export const toolDefinitionSchema = z
+  .object({
+    type: z.literal("function"),
+    function: z
+      .object({
+        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "tool names are 1-64 letters, digits, '_' or '-'"),
+        description: z.string().max(4096).optional(),
+        parameters: z.record(z.string(), z.unknown()).optional(),
+        strict: z.boolean().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+export type ToolDefinition = z.infer<typeof toolDefinitionSchema>;
+
+export const toolChoiceSchema = z.union([
+  z.enum(["auto", "none", "required"]),
+  z.object({ type: z.literal("function"), function: z.object({ name: z.string() }).strict() }).strict(),
+]);
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
+
+export const responseFormatSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text") }).strict(),
+  z.object({ type: z.literal("json_object") }).strict(),
+  z
+    .object({
+      type: z.literal("json_schema"),
+      json_schema: z
+        .object({
+          name: z.string().min(1).max(64),
+          description: z.string().optional(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullable().optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+export type ResponseFormat = z.infer<typeof responseFormatSchema>;
+
 /**
  * The body of `POST /v1/requests`: an OpenAI-style chat request plus Switchyard's orchestration options.
  * Unknown top-level fields are rejected so that a misspelled option never silently does nothing.
@@ -63,6 +117,9 @@ export const chatRequestSchema = z
     top_p: z.number().min(0).max(1).optional(),
     stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
     seed: z.number().int().optional(),
+    tools: z.array(toolDefinitionSchema).max(128).optional(),
+    tool_choice: toolChoiceSchema.optional(),
+    response_format: responseFormatSchema.optional(),
     user: z.string().max(256).optional(),
     metadata: requestMetadataSchema.optional(),
     constraints: requestConstraintsSchema.optional(),

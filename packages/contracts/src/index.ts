@@ -2,6 +2,8 @@ export * from "./tier.js";
 export * from "./chat-request.js";
 export * from "./classification.js";
 export * from "./chat-result.js";
+export * from "./chat-stream.js";
+export * from "./rate-limit-state.js";
 export * from "./provider-error.js";
 export * from "./request-record.js";
 export * from "./job-data.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rateLimitStateSchema } from "./rate-limit-state.js";
 
 /**
  * What went wrong with a provider call, as data. The worker turns a kind into queue behaviour in exactly
@@ -31,6 +32,8 @@ export const providerErrorDataSchema = z.object({
   deploymentId: z.string().optional(),
   /** The first bytes of the provider's body, for diagnosis; never the request. */
   bodyExcerpt: z.string().optional(),
+  /** The provider's rate-limit headers on this answer, when it sent any. */
+  rateLimit: rateLimitStateSchema.optional(),
 });
 export type ProviderErrorData = z.infer<typeof providerErrorDataSchema>;
 

@@ -6,3 +6,6 @@ export type { HttpAdapterOptions } from "./http-agent.js";
 export { resolveApiKey } from "./resolve-api-key.js";
 export { createOpenAiChatAdapter } from "./openai-chat/openai-chat-adapter.js";
 export type { OpenAiChatAdapterOptions } from "./openai-chat/openai-chat-adapter.js";
+export { parseRateLimitHeaders } from "./rate-limit/parse-rate-limit-headers.js";
+export { parseRetryAfterMs } from "./rate-limit/parse-retry-after.js";
+export { parseGoDurationMs } from "./rate-limit/parse-go-duration.js";

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResult } from "@switchyard/contracts";
+import type { ChatRequest, ChatResult, ChatStreamEvent } from "@switchyard/contracts";
 import type { DeploymentConfig } from "@switchyard/config";
 
 /** The wire formats a deployment may speak (`DeploymentConfig["format"]`); one adapter each. */
@@ -21,6 +21,12 @@ export interface ProviderCallOptions {
 export interface ProviderAdapter {
   readonly format: ProviderFormat;
   chat(options: ProviderCallOptions): Promise<ChatResult>;
+  /**
+   * The same call, streamed: the provider's server-sent events as normalized events, ending with one
+   * `finish`. Errors before the first event reject like `chat`; later ones throw from the iterator, always
+   * as `ProviderError`. Optional until every adapter streams.
+   */
+  stream?(options: ProviderCallOptions): AsyncIterable<ChatStreamEvent>;
   /** Releases pooled connections the adapter owns. */
   close(): Promise<void>;
 }

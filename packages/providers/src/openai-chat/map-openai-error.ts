@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { ProviderError, type ProviderErrorKind } from "@switchyard/contracts";
 import { openAiErrorBodySchema } from "./openai-response-schema.js";
-import { parseRetryAfterMs } from "../parse-retry-after.js";
+import { parseRetryAfterMs } from "../rate-limit/parse-retry-after.js";
 import { bodyExcerpt } from "../body-excerpt.js";
 import type { ProviderErrorContext } from "../map-transport-error.js";
 
