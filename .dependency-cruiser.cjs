@@ -1,6 +1,6 @@
 /**
  * The architecture, enforced. Dependencies point one way:
- *   contracts ← config ← routing (pure logic) ← providers, queue (edges) ← apps
+ *   contracts ← config ← routing ← transform (pure logic) ;  providers, queue (edges) ← apps
  * logging and embedded-redis are leaf utilities. CI fails on a cycle or on an import that breaks a layer.
  */
 const layer = (name) => `^packages/${name}/`;
@@ -40,19 +40,25 @@ module.exports = {
       to: { path: "^packages/", pathNot: [layer("config"), layer("contracts")] },
     },
     {
-      name: "routing-is-pure",
-      comment: "Routing decisions are functions over data: no Redis, no BullMQ, no HTTP, no edges.",
+      name: "logic-is-pure",
+      comment: "Routing and transformation are functions over data: no Redis, no BullMQ, no HTTP, no edges.",
       severity: "error",
-      from: { path: layer("routing") },
+      from: { path: "^packages/(routing|transform)/" },
       to: {
         path: ["^packages/(queue|providers|logging|embedded-redis)/", "node_modules/(bullmq|ioredis|undici|express)/"],
       },
     },
     {
+      name: "routing-does-not-know-transform",
+      severity: "error",
+      from: { path: layer("routing") },
+      to: { path: layer("transform") },
+    },
+    {
       name: "edges-do-not-import-each-other",
       severity: "error",
       from: { path: "^packages/(queue|providers)/" },
-      to: { path: "^packages/(queue|providers|routing)/", pathNot: "^packages/$1/" },
+      to: { path: "^packages/(queue|providers|routing|transform)/", pathNot: "^packages/$1/" },
     },
     {
       name: "no-deep-imports-across-packages",

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { DOMAINS, TIERS } from "@switchyard/contracts";
+import { COMPLEXITIES, DOMAINS, TIERS } from "@switchyard/contracts";
 
-/** Wire formats a deployment can speak. Only `openai-chat` has an adapter so far. */
-export const PROVIDER_FORMATS = ["openai-chat"] as const;
+/** Wire formats a deployment can speak; one adapter each in `@switchyard/providers`. */
+export const PROVIDER_FORMATS = ["openai-chat", "anthropic-messages", "gemini"] as const;
 export const PROVIDERS = ["openai", "anthropic", "gemini", "local"] as const;
 
 const qualitySchema = z
@@ -11,6 +11,30 @@ const qualitySchema = z
     z.ZodOptional<z.ZodNumber>
   >)
   .strict();
+
+/**
+ * A model-specific prompt adjustment, as data: when the request matches every given condition, the text is
+ * appended to the system prompt before the call (e.g. XML structure hints for one model family, a
+ * step-by-step hint for another).
+ */
+export const promptAdjustmentSchema = z
+  .object({
+    name: z.string().min(1).max(64),
+    when: z
+      .object({
+        domains: z.array(z.enum(DOMAINS)).min(1).optional(),
+        complexities: z.array(z.enum(COMPLEXITIES)).min(1).optional(),
+        /** Any of these classifier signals (multiStep, reasoning, creative, factual, long). */
+        signals: z.array(z.string()).min(1).optional(),
+        /** The request asks for JSON output (`response_format` json_object / json_schema). */
+        structuredOutput: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
+    appendSystem: z.string().min(1).max(4000),
+  })
+  .strict();
+export type PromptAdjustment = z.infer<typeof promptAdjustmentSchema>;
 
 export const deploymentSchema = z
   .object({
@@ -44,6 +68,7 @@ export const deploymentSchema = z
       .default({ concurrency: 16 }),
     timeoutMs: z.number().int().positive().default(60_000),
     enabled: z.boolean().default(true),
+    adjustments: z.array(promptAdjustmentSchema).default([]),
   })
   .strict();
 export type DeploymentConfig = z.infer<typeof deploymentSchema>;

@@ -1,0 +1,2 @@
+export * from "./fit-context-window.js";
+export * from "./apply-adjustments.js";
