@@ -2,7 +2,7 @@ import type { Worker } from "bullmq";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
 import { createAdapterRegistry } from "@switchyard/providers";
-import { createRedis, QueueRegistry, RequestStore } from "@switchyard/queue";
+import { createRedis, QueueRegistry, RateLimitStore, RequestStore } from "@switchyard/queue";
 import { startDispatcher } from "./dispatcher/start-dispatcher.js";
 import { startProviderPools } from "./provider-pool/start-provider-pools.js";
 import { workerEnvSchema } from "./worker-env.js";
@@ -28,7 +28,15 @@ async function main(): Promise<void> {
   }
   if (env.SWITCHYARD_WORKER_ROLES.includes("providers")) {
     workers.push(
-      ...startProviderPools({ config, store, adapters, logger, now: Date.now, providers: env.SWITCHYARD_PROVIDERS }),
+      ...startProviderPools({
+        config,
+        store,
+        rateLimits: new RateLimitStore(redis, config.redis.prefix),
+        adapters,
+        logger,
+        now: Date.now,
+        providers: env.SWITCHYARD_PROVIDERS,
+      }),
     );
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));

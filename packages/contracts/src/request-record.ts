@@ -40,6 +40,15 @@ export const hopSchema = z.object({
 });
 export type Hop = z.infer<typeof hopSchema>;
 
+/** A request was shortened to fit the deployment's context window (whole oldest turns dropped). */
+export const truncationSchema = z.object({
+  deploymentId: z.string(),
+  droppedMessages: z.number().int().positive(),
+  inputTokensBefore: z.number().int().nonnegative(),
+  inputTokensAfter: z.number().int().nonnegative(),
+});
+export type TruncationRecord = z.infer<typeof truncationSchema>;
+
 export const requestRecordSchema = z.object({
   id: z.string(),
   status: requestStatusSchema,
@@ -55,5 +64,6 @@ export const requestRecordSchema = z.object({
   usage: tokenUsageSchema.optional(),
   costUsd: z.number().nonnegative().optional(),
   error: requestErrorSchema.optional(),
+  truncation: truncationSchema.optional(),
 });
 export type RequestRecord = z.infer<typeof requestRecordSchema>;

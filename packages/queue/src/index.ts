@@ -4,3 +4,4 @@ export * from "./redis-connection.js";
 export * from "./request-store.js";
 export * from "./request-events.js";
 export * from "./queue-registry.js";
+export * from "./rate-limit-store.js";

@@ -7,6 +7,8 @@ export interface KeyNames {
   requestHops(id: string): string;
   /** Pub/sub channel announcing terminal transitions as "<id> <status>". */
   requestEvents(): string;
+  /** The latest rate-limit state a deployment's provider reported (JSON). */
+  deploymentRateLimit(deploymentId: string): string;
 }
 
 export function keyNames(prefix: string): KeyNames {
@@ -14,5 +16,6 @@ export function keyNames(prefix: string): KeyNames {
     request: (id) => `${prefix}:request:${id}`,
     requestHops: (id) => `${prefix}:request:${id}:hops`,
     requestEvents: () => `${prefix}:events:request`,
+    deploymentRateLimit: (deploymentId) => `${prefix}:deployment:${deploymentId}:ratelimit`,
   };
 }

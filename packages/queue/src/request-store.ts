@@ -15,6 +15,8 @@ import {
   type RequestStatus,
   type Tier,
   type TokenUsage,
+  type TruncationRecord,
+  truncationSchema,
 } from "@switchyard/contracts";
 import { keyNames, type KeyNames } from "./key-names.js";
 import { defineScripts, type SwitchyardScripts } from "./lua-scripts.js";
@@ -99,11 +101,17 @@ export class RequestStore {
   /** A non-terminal step: new status and fields, plus the hop that led there. */
   async update(
     id: string,
-    change: { status?: Exclude<RequestStatus, "succeeded" | "failed">; deploymentId?: string; hop?: Hop },
+    change: {
+      status?: Exclude<RequestStatus, "succeeded" | "failed">;
+      deploymentId?: string;
+      truncation?: TruncationRecord;
+      hop?: Hop;
+    },
   ): Promise<TransitionResult> {
     const fields: (string | number)[] = [];
     if (change.status) fields.push("status", change.status);
     if (change.deploymentId) fields.push("deploymentId", change.deploymentId);
+    if (change.truncation) fields.push("truncation", JSON.stringify(change.truncation));
     const code = await this.scripts.updateRequest(
       [this.keys.request(id), this.keys.requestHops(id)],
       [change.hop ? JSON.stringify(change.hop) : "", this.now(), ...fields],
@@ -171,5 +179,6 @@ function parseRecord(hash: Record<string, string>, hops: Hop[]): RequestRecord {
     usage: optionalJson(hash.usage, (value) => tokenUsageSchema.parse(value)),
     costUsd: optionalNumber(hash.costUsd),
     error: optionalJson(hash.error, (value) => requestErrorSchema.parse(value)),
+    truncation: optionalJson(hash.truncation, (value) => truncationSchema.parse(value)),
   });
 }

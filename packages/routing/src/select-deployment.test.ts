@@ -199,6 +199,29 @@ describe("selectDeployments: hard constraints", () => {
     });
     expect(reasonFor(explicitBudget, "small")).toBe("context window 8192 < 9100 tokens needed");
     expect(rankedIds(explicitBudget)).toEqual(["large"]);
+    expect(explicitBudget.needsTruncation).toBe(false);
+  });
+
+  it("keeps too-small deployments, marked for truncation, only when none holds the request", () => {
+    const small = deployment({ id: "small", contextWindowTokens: 8_192 });
+    const smaller = deployment({ id: "smaller", contextWindowTokens: 4_096 });
+    const selection = select([small, smaller], { classification: classification({ estimatedInputTokens: 50_000 }) });
+    expect(rankedIds(selection).sort()).toEqual(["small", "smaller"]);
+    expect(selection.needsTruncation).toBe(true);
+    expect(selection.rejected).toEqual([]);
+  });
+
+  it("prefers a lower-quality deployment that fits over truncating for a better one", () => {
+    const bigWeak = deployment({ id: "big-weak", contextWindowTokens: 200_000, quality: { general: 0.5 } });
+    const smallStrong = deployment({ id: "small-strong", contextWindowTokens: 8_192, quality: { general: 0.95 } });
+    const selection = select([bigWeak, smallStrong], {
+      classification: classification({ estimatedInputTokens: 50_000 }),
+      policy: { minQuality: 0.9, privateOnly: false, dispatchConcurrency: 1 },
+    });
+    expect(rankedIds(selection)).toEqual(["big-weak"]);
+    expect(selection.relaxedMinQuality).toBe(true);
+    expect(selection.needsTruncation).toBe(false);
+    expect(reasonFor(selection, "small-strong")).toMatch(/^context window/);
   });
 
   it("compares maxCostPer1k with the blended (mean of input and output) price", () => {

@@ -48,6 +48,11 @@ export interface Selection {
    * caller or the data imposes.
    */
   relaxedMinQuality: boolean;
+  /**
+   * True when no eligible deployment's context window holds the request: the ranked ones will get it
+   * truncated by the documented policy (whole oldest turns), or refuse it if even that cannot fit.
+   */
+  needsTruncation: boolean;
 }
 
 export const AUTO_MODEL = "auto";
@@ -85,11 +90,15 @@ function formatNumber(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
-/** A hard violation rejects; a soft one (`minQuality`) rejects unless it would reject everything. */
+/**
+ * A hard violation always rejects. `soft` (below the tier's `minQuality`) and `short` (context window too
+ * small without truncation) reject unless they would reject every deployment that passes the hard ones.
+ */
 interface Verdict {
   deployment: DeploymentConfig;
   hard?: string;
   soft?: string;
+  short?: string;
 }
 
 function compareScored(a: ScoredDeployment, b: ScoredDeployment): number {
@@ -119,7 +128,8 @@ function score(candidates: readonly DeploymentConfig[], domain: Domain, weights:
 /**
  * Ranks the deployments that may serve a request. Hard constraints run first, in this order, and a
  * deployment is rejected with the first one it fails: enabled, available, privacy, requested model,
- * the tier's allowlist, context window, `maxCostPer1k`, `maxLatencyMs`, the tier's `minQuality`.
+ * the tier's allowlist, `maxCostPer1k`, `maxLatencyMs`. The tier's `minQuality`, then the context window
+ * (the worker truncates), are relaxed only when they would reject every remaining deployment.
  *
  * Privacy is a safety invariant: when it applies, a non-private deployment is never ranked, whatever
  * the requested model, tier policy or weights say.
@@ -145,11 +155,6 @@ export function selectDeployments(input: SelectionInput): Selection {
       return `not the requested model "${requested}"`;
     }
     if (allowlist && !allowlist.has(deployment.id)) return `not in the ${classification.tier} tier's deployments`;
-    const tokensNeeded =
-      classification.estimatedInputTokens + (input.maxOutputTokens ?? deployment.defaultMaxOutputTokens);
-    if (deployment.contextWindowTokens < tokensNeeded) {
-      return `context window ${deployment.contextWindowTokens} < ${tokensNeeded} tokens needed`;
-    }
     const price = blendedPricePer1kUsd(deployment);
     if (constraints?.maxCostPer1k !== undefined && price - constraints.maxCostPer1k > PRICE_TOLERANCE_USD) {
       return `blended price ${formatNumber(price)} > maxCostPer1k ${formatNumber(constraints.maxCostPer1k)}`;
@@ -163,23 +168,48 @@ export function selectDeployments(input: SelectionInput): Selection {
   const verdicts = deployments.map((deployment): Verdict => {
     const hard = hardViolation(deployment);
     if (hard !== undefined) return { deployment, hard };
+    const verdict: Verdict = { deployment };
+    const tokensNeeded =
+      classification.estimatedInputTokens + (input.maxOutputTokens ?? deployment.defaultMaxOutputTokens);
+    if (deployment.contextWindowTokens < tokensNeeded) {
+      verdict.short = `context window ${deployment.contextWindowTokens} < ${tokensNeeded} tokens needed`;
+    }
     const quality = qualityFor(deployment, domain);
     if (policy?.minQuality !== undefined && quality < policy.minQuality) {
-      const soft = `${domain} quality ${quality.toFixed(2)} < tier minimum ${policy.minQuality.toFixed(2)}`;
-      return { deployment, soft };
+      verdict.soft = `${domain} quality ${quality.toFixed(2)} < tier minimum ${policy.minQuality.toFixed(2)}`;
     }
-    return { deployment };
+    return verdict;
   });
 
-  const eligible = verdicts.filter((verdict) => verdict.hard === undefined && verdict.soft === undefined);
-  const belowQuality = verdicts.filter((verdict) => verdict.soft !== undefined);
-  const relaxedMinQuality = eligible.length === 0 && belowQuality.length > 0;
-  const candidates = (relaxedMinQuality ? belowQuality : eligible).map((verdict) => verdict.deployment);
+  // Relaxations, in order: first a lower-quality deployment that fits, then one that needs the request
+  // truncated (whole oldest turns, at the worker), then both. Hard constraints are never relaxed.
+  const passes = verdicts.filter((verdict) => verdict.hard === undefined);
+  const levels: Array<{ relaxQuality: boolean; relaxContext: boolean }> = [
+    { relaxQuality: false, relaxContext: false },
+    { relaxQuality: true, relaxContext: false },
+    { relaxQuality: false, relaxContext: true },
+    { relaxQuality: true, relaxContext: true },
+  ];
+  const accepts = (verdict: Verdict, level: { relaxQuality: boolean; relaxContext: boolean }) =>
+    (level.relaxQuality || verdict.soft === undefined) && (level.relaxContext || verdict.short === undefined);
+  const level = levels.find((candidate) => passes.some((verdict) => accepts(verdict, candidate))) ?? levels[0]!;
+  const chosen = passes.filter((verdict) => accepts(verdict, level));
+  const chosenIds = new Set(chosen.map((verdict) => verdict.deployment.id));
 
   const rejected: Rejection[] = [];
   for (const verdict of verdicts) {
-    const reason = verdict.hard ?? (relaxedMinQuality ? undefined : verdict.soft);
+    if (chosenIds.has(verdict.deployment.id)) continue;
+    const reason = verdict.hard ?? verdict.short ?? verdict.soft;
     if (reason !== undefined) rejected.push({ deploymentId: verdict.deployment.id, reason });
   }
-  return { ranked: score(candidates, domain, weights), rejected, relaxedMinQuality };
+  return {
+    ranked: score(
+      chosen.map((verdict) => verdict.deployment),
+      domain,
+      weights,
+    ),
+    rejected,
+    relaxedMinQuality: level.relaxQuality && chosen.some((verdict) => verdict.soft !== undefined),
+    needsTruncation: level.relaxContext,
+  };
 }

@@ -24,7 +24,12 @@ export interface DispatchDependencies {
 
 function summarize(selection: Selection): string {
   const ranked = selection.ranked.map((entry) => `${entry.deployment.id}=${entry.score.toFixed(3)}`).join(", ");
-  return selection.ranked.length > 0 ? `ranked: ${ranked}` : "no eligible deployment";
+  const relaxed = [
+    selection.relaxedMinQuality ? "tier minQuality relaxed" : undefined,
+    selection.needsTruncation ? "no context window holds the request: it will be truncated" : undefined,
+  ].filter(Boolean);
+  const summary = selection.ranked.length > 0 ? `ranked: ${ranked}` : "no eligible deployment";
+  return relaxed.length > 0 ? `${summary} (${relaxed.join("; ")})` : summary;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Worker } from "bullmq";
 import { deploymentQueueName } from "@switchyard/contracts";
 import type { SwitchyardConfig } from "@switchyard/config";
-import type { RequestStore } from "@switchyard/queue";
+import type { RateLimitStore, RequestStore } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
 import type { Logger } from "@switchyard/logging";
 import { workerOptions } from "../worker-options.js";
@@ -10,6 +10,7 @@ import { callDeployment } from "./call-deployment.js";
 export interface ProviderPoolsDependencies {
   config: SwitchyardConfig;
   store: RequestStore;
+  rateLimits: RateLimitStore;
   adapters: AdapterRegistry;
   logger: Logger;
   now: () => number;
