@@ -15,6 +15,8 @@ export interface CompletionText {
   content: string;
   completionTokens: number;
   finishReason: "stop" | "length";
+  /** The stop sequence that ended the text, when one did (Anthropic reports it). */
+  stopSequence?: string;
 }
 
 const OPENERS = [
@@ -58,16 +60,18 @@ export function generateCompletionText(options: CompletionTextOptions): Completi
   let content = full.text;
   let tokens = full.tokens;
 
-  const stopAt = firstStopIndex(content, options.stop);
-  if (stopAt !== -1) {
-    content = content.slice(0, stopAt);
+  const stopAt = firstStop(content, options.stop);
+  if (stopAt !== undefined) {
+    content = content.slice(0, stopAt.index);
     tokens = encodeText(content);
   }
   if (options.maxTokens !== undefined && tokens.length > options.maxTokens) {
     tokens = tokens.slice(0, options.maxTokens);
     return { content: decodeTokens(tokens), completionTokens: tokens.length, finishReason: "length" };
   }
-  return { content, completionTokens: tokens.length, finishReason: "stop" };
+  const text: CompletionText = { content, completionTokens: tokens.length, finishReason: "stop" };
+  if (stopAt !== undefined) text.stopSequence = stopAt.sequence;
+  return text;
 }
 
 interface FullText {
@@ -130,12 +134,12 @@ function topicWords(prompt: string): string[] {
   return words;
 }
 
-function firstStopIndex(text: string, stop: readonly string[] | undefined): number {
-  let first = -1;
+function firstStop(text: string, stop: readonly string[] | undefined): { index: number; sequence: string } | undefined {
+  let first: { index: number; sequence: string } | undefined;
   for (const sequence of stop ?? []) {
     if (sequence === "") continue;
     const index = text.indexOf(sequence);
-    if (index !== -1 && (first === -1 || index < first)) first = index;
+    if (index !== -1 && (first === undefined || index < first.index)) first = { index, sequence };
   }
   return first;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { parseJson, readBody, sendJson } from "./http-io.js";
-import { OPENAI_ERRORS, formatParamPath, openAiError } from "./openai-errors.js";
+import { OPENAI_ERRORS, formatParamPath, openAiError } from "./openai/openai-errors.js";
 import type { SimConfig } from "./sim-config.js";
 import type { SimContext } from "./sim-context.js";
 
@@ -20,8 +20,8 @@ const CONTROL_ROUTES: Record<string, readonly string[]> = {
  * - `GET /_sim/config`: the live config.
  * - `PUT /_sim/config`: replace it (a `SimConfigInput`; omitted fields take their defaults).
  * - `PATCH /_sim/config`: replace only the top-level fields given.
- * - `GET /_sim/stats`: request counts per model and per status.
- * - `POST /_sim/reset`: back to the start config, stats cleared.
+ * - `GET /_sim/stats`: request counts per model and per status, and the faults that fired.
+ * - `POST /_sim/reset`: back to the start config, stats and rate-limit windows cleared.
  */
 export async function handleControl(
   request: IncomingMessage,

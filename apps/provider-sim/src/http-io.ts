@@ -47,8 +47,8 @@ export function sendJson(
 ): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
-    ...headers,
     "content-type": "application/json",
+    ...headers,
     "content-length": Buffer.byteLength(payload),
   });
   response.end(payload);

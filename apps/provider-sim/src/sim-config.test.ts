@@ -15,13 +15,29 @@ describe("SimConfig", () => {
       models: { "gpt-4.1": { errorRate: 1, errorStatus: 503 } },
     });
     expect(resolveModelBehaviour(config, "gpt-4.1")).toEqual({
+      ...DEFAULT_MODEL_BEHAVIOUR,
       latency: { kind: "fixed", ms: 5 },
       errorRate: 1,
       errorStatus: 503,
-      retryAfterMs: 1000,
     });
     expect(resolveModelBehaviour(config, "other").errorRate).toBe(0.1);
     expect(resolveModelBehaviour(config, "constructor").errorRate).toBe(0.1);
+  });
+
+  it("inherits the optional knobs globally and lets a model override them", () => {
+    const config = parseSimConfig({
+      rpm: 100,
+      contextWindowTokens: 8_000,
+      models: { small: { rpm: 3, limitWindowMs: 1_000, outages: [{ fromMs: 0, toMs: 10, status: 529 }] } },
+    });
+    expect(resolveModelBehaviour(config, "small")).toMatchObject({
+      rpm: 3,
+      limitWindowMs: 1_000,
+      contextWindowTokens: 8_000,
+      outages: [{ fromMs: 0, toMs: 10, status: 529 }],
+    });
+    expect(resolveModelBehaviour(config, "other")).toMatchObject({ rpm: 100, limitWindowMs: 60_000, outages: [] });
+    expect(resolveModelBehaviour(config, "other").tpm).toBeUndefined();
   });
 
   it.each([
@@ -32,6 +48,13 @@ describe("SimConfig", () => {
     { latency: { kind: "gaussian", ms: 1 } },
     { unknownKnob: true },
     { models: { "gpt-4.1": { errorRate: -1 } } },
+    { rpm: 0 },
+    { tpm: 1.5 },
+    { outages: [{ fromMs: 100, toMs: 50, status: 503 }] },
+    { outages: [{ fromMs: 0, toMs: 50, status: 502 }] },
+    { slowBodyRate: 2 },
+    { contentFilterPhrase: "" },
+    { models: { "claude-x": { maxConcurrent: 0 } } },
   ])("rejects %j", (input) => {
     expect(() => parseSimConfig(input)).toThrow();
   });

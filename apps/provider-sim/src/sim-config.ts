@@ -1,57 +1,46 @@
 import { z } from "zod";
+import { DEFAULT_MODEL_BEHAVIOUR, modelBehaviourSchema, type ModelBehaviour } from "./model-behaviour.js";
 
-/** How long the simulator waits before answering. Every kind is in milliseconds. */
-export const latencySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("fixed"), ms: z.number().nonnegative() }).strict(),
-  z
-    .object({ kind: z.literal("uniform"), minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() })
-    .strict()
-    .refine((latency) => latency.maxMs >= latency.minMs, { message: "maxMs must be ≥ minMs", path: ["maxMs"] }),
-  z
-    .object({ kind: z.literal("lognormal"), medianMs: z.number().positive(), p99Ms: z.number().positive() })
-    .strict()
-    .refine((latency) => latency.p99Ms >= latency.medianMs, { message: "p99Ms must be ≥ medianMs", path: ["p99Ms"] }),
-]);
-export type Latency = z.infer<typeof latencySchema>;
+export {
+  latencySchema,
+  modelBehaviourSchema,
+  outageSchema,
+  simErrorStatusSchema,
+  SIM_ERROR_STATUSES,
+  DEFAULT_MODEL_BEHAVIOUR,
+} from "./model-behaviour.js";
+export type { Latency, ModelBehaviour, Outage, SimErrorStatus } from "./model-behaviour.js";
 
-/** The statuses the simulator can inject, each answered with the body OpenAI sends for it. */
-export const SIM_ERROR_STATUSES = [429, 500, 503] as const;
-export const simErrorStatusSchema = z.literal(SIM_ERROR_STATUSES);
-export type SimErrorStatus = z.infer<typeof simErrorStatusSchema>;
-
-/** What a model does: the global defaults, optionally overridden per model id. */
-export const modelBehaviourSchema = z
-  .object({
-    latency: latencySchema,
-    /** Share of requests, 0..1, answered with `errorStatus` instead of a completion. */
-    errorRate: z.number().min(0).max(1),
-    errorStatus: simErrorStatusSchema,
-    /** Sent as `retry-after-ms` (and rounded up to seconds as `retry-after`) on injected 429s. */
-    retryAfterMs: z.number().int().nonnegative(),
-  })
-  .strict();
-export type ModelBehaviour = z.infer<typeof modelBehaviourSchema>;
-
-export const DEFAULT_MODEL_BEHAVIOUR: ModelBehaviour = {
-  latency: { kind: "fixed", ms: 0 },
-  errorRate: 0,
-  errorStatus: 500,
-  retryAfterMs: 1000,
-};
+const behaviour = modelBehaviourSchema.shape;
+const defaults = DEFAULT_MODEL_BEHAVIOUR;
 
 export const simConfigSchema = z
   .object({
-    latency: latencySchema.default(DEFAULT_MODEL_BEHAVIOUR.latency),
-    errorRate: modelBehaviourSchema.shape.errorRate.default(DEFAULT_MODEL_BEHAVIOUR.errorRate),
-    errorStatus: simErrorStatusSchema.default(DEFAULT_MODEL_BEHAVIOUR.errorStatus),
-    retryAfterMs: modelBehaviourSchema.shape.retryAfterMs.default(DEFAULT_MODEL_BEHAVIOUR.retryAfterMs),
-    /** When set, `/v1/*` requires `Authorization: Bearer <requireApiKey>`; the control API never does. */
+    latency: behaviour.latency.default(defaults.latency),
+    errorRate: behaviour.errorRate.default(defaults.errorRate),
+    errorStatus: behaviour.errorStatus.default(defaults.errorStatus),
+    retryAfterMs: behaviour.retryAfterMs.default(defaults.retryAfterMs),
+    quotaExhausted: behaviour.quotaExhausted.default(defaults.quotaExhausted),
+    rpm: behaviour.rpm,
+    tpm: behaviour.tpm,
+    maxConcurrent: behaviour.maxConcurrent,
+    limitWindowMs: behaviour.limitWindowMs.default(defaults.limitWindowMs),
+    contextWindowTokens: behaviour.contextWindowTokens,
+    contentFilterPhrase: behaviour.contentFilterPhrase,
+    outages: behaviour.outages.default(defaults.outages),
+    downUntilMs: behaviour.downUntilMs,
+    downStatus: behaviour.downStatus.default(defaults.downStatus),
+    slowBodyRate: behaviour.slowBodyRate.default(defaults.slowBodyRate),
+    slowBodyMs: behaviour.slowBodyMs.default(defaults.slowBodyMs),
+    partialBodyRate: behaviour.partialBodyRate.default(defaults.partialBodyRate),
+    invalidJsonRate: behaviour.invalidJsonRate.default(defaults.invalidJsonRate),
+    /** When set, `/v1/*` and `/v1beta/*` require this key (each format's own header); the control API never does. */
     requireApiKey: z.string().min(1).optional(),
-    /** When set, any other model gets OpenAI's 404 `model_not_found`; by default every model is accepted. */
+    /** When set, any other model gets the format's 404; by default every model is accepted. */
     allowedModels: z.array(z.string().min(1)).min(1).optional(),
     /** Per-model overrides of the global behaviour, keyed by the model id clients send. */
     models: z.record(z.string().min(1), modelBehaviourSchema.partial()).default({}),
-    /** Seeds latency sampling and error injection so a chaos run can be replayed; `Math.random` when absent. */
+    /** Seeds latency sampling and fault injection so a chaos run can be replayed; `Math.random` when absent. */
     seed: z.number().int().optional(),
   })
   .strict();
@@ -62,18 +51,15 @@ export function parseSimConfig(input: unknown): SimConfig {
   return simConfigSchema.parse(input ?? {});
 }
 
+const BEHAVIOUR_KEYS = Object.keys(modelBehaviourSchema.shape) as (keyof ModelBehaviour)[];
+
 /** The behaviour a request for `model` gets: the global values with the model's overrides on top. */
 export function resolveModelBehaviour(config: SimConfig, model: string): ModelBehaviour {
-  const global: ModelBehaviour = {
-    latency: config.latency,
-    errorRate: config.errorRate,
-    errorStatus: config.errorStatus,
-    retryAfterMs: config.retryAfterMs,
-  };
+  const resolved: Record<string, unknown> = {};
   const override = Object.hasOwn(config.models, model) ? config.models[model] : undefined;
-  return override ? { ...global, ...stripUndefined(override) } : global;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+  for (const key of BEHAVIOUR_KEYS) {
+    const value = override?.[key] ?? config[key];
+    if (value !== undefined) resolved[key] = value;
+  }
+  return resolved as ModelBehaviour;
 }

@@ -1,15 +1,19 @@
 import { parseSimConfig, resolveModelBehaviour, type ModelBehaviour, type SimConfig } from "./sim-config.js";
 import { createRandomSource, type RandomSource } from "./random-source.js";
 import { SimStatsRecorder } from "./sim-stats.js";
+import { RateLimiter } from "./limits/rate-limiter.js";
 
 const BEHAVIOUR_CACHE_MAX_ENTRIES = 10_000;
 
 /**
  * The simulator's mutable state: the live config (replaceable at runtime), the random source drawn from for
- * latency and error injection, and the stats. The config given at start is kept for `reset()`.
+ * latency and fault injection, the per-model rate-limit windows and the stats. The config given at start is
+ * kept for `reset()`. Rate-limit windows survive config changes (a provider does not forget your usage when
+ * you change a setting) and are cleared only by `reset()`.
  */
 export class SimState {
   readonly stats = new SimStatsRecorder();
+  readonly limiter = new RateLimiter();
   readonly #startConfig: SimConfig;
   #config: SimConfig;
   #random: RandomSource;
@@ -43,6 +47,7 @@ export class SimState {
   reset(): void {
     this.#apply(this.#startConfig);
     this.stats.reset();
+    this.limiter.reset();
   }
 
   behaviourFor(model: string): ModelBehaviour {
@@ -58,6 +63,11 @@ export class SimState {
 
   isModelAllowed(model: string): boolean {
     return this.#config.allowedModels === undefined || this.#config.allowedModels.includes(model);
+  }
+
+  /** Where scheduled outages are measured from: the start, or the last reset. */
+  get startedAtMs(): number {
+    return this.stats.startedAtMs;
   }
 
   random(): number {

@@ -4,6 +4,8 @@ export interface SimStats {
   totalRequests: number;
   byStatus: Record<string, number>;
   byModel: Record<string, { requests: number; byStatus: Record<string, number> }>;
+  /** How often each fault fired: `outage`, `injected_error`, `rate_limited`, `partial_body`, ... */
+  faults: Record<string, number>;
 }
 
 /**
@@ -12,12 +14,28 @@ export interface SimStats {
  */
 export const CLIENT_CLOSED_STATUS = 499;
 
-/** Counts chat-completion answers per model and per status. Maps, because model ids come from clients. */
+/** Faults the simulator produced, counted so chaos tests can check that a knob actually fired. */
+export type SimFaultName =
+  | "outage"
+  | "injected_error"
+  | "rate_limited"
+  | "context_length"
+  | "content_filter"
+  | "slow_body"
+  | "partial_body"
+  | "invalid_json";
+
+/** Counts generation answers per model and per status. Maps, because model ids come from clients. */
 export class SimStatsRecorder {
   #startedAtMs = Date.now();
   #totalRequests = 0;
   #byStatus = new Map<number, number>();
   #byModel = new Map<string, { requests: number; byStatus: Map<number, number> }>();
+  #faults = new Map<SimFaultName, number>();
+
+  get startedAtMs(): number {
+    return this.#startedAtMs;
+  }
 
   record(model: string | undefined, status: number): void {
     this.#totalRequests++;
@@ -32,6 +50,10 @@ export class SimStatsRecorder {
     increment(entry.byStatus, status);
   }
 
+  recordFault(fault: SimFaultName): void {
+    increment(this.#faults, fault);
+  }
+
   snapshot(): SimStats {
     return {
       startedAtMs: this.#startedAtMs,
@@ -43,6 +65,7 @@ export class SimStatsRecorder {
           { requests: entry.requests, byStatus: Object.fromEntries(entry.byStatus) },
         ]),
       ),
+      faults: Object.fromEntries(this.#faults),
     };
   }
 
@@ -51,6 +74,7 @@ export class SimStatsRecorder {
     this.#totalRequests = 0;
     this.#byStatus.clear();
     this.#byModel.clear();
+    this.#faults.clear();
   }
 }
 

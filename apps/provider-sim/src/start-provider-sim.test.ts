@@ -156,10 +156,16 @@ describe("POST /v1/chat/completions", () => {
     }
   });
 
-  it("rejects streaming requests", async () => {
+  it("streams server-sent chat.completion.chunk events ending in [DONE]", async () => {
     const response = await post("/v1/chat/completions", { ...chatBody, stream: true });
-    expect(response.status).toBe(400);
-    expect(errorBodySchema.parse(await response.json()).error.param).toBe("stream");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const frames = (await response.text()).split("\n\n").filter((frame) => frame !== "");
+    expect(frames.every((frame) => frame.startsWith("data: "))).toBe(true);
+    expect(frames.at(-1)).toBe("data: [DONE]");
+    const first = JSON.parse(frames[0]?.slice("data: ".length) ?? "null") as { object: string; choices: { delta: object }[] };
+    expect(first.object).toBe("chat.completion.chunk");
+    expect(first.choices[0]?.delta).toEqual({ role: "assistant", content: "", refusal: null });
   });
 
   it("answers unknown routes and methods with OpenAI-shaped errors", async () => {
@@ -300,7 +306,7 @@ describe("control API", () => {
   it.each([
     ["PUT", { errorRate: 2 }, "errorRate"],
     ["PUT", { latency: { kind: "fixed" } }, "latency.ms"],
-    ["PATCH", { errorStatus: 404 }, "errorStatus"],
+    ["PATCH", { errorStatus: 418 }, "errorStatus"],
     ["PUT", "{nope", null],
   ])("rejects %s %j with a 400 and keeps the config", async (method, body, param) => {
     const before = sim.config();

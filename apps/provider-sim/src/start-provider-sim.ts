@@ -2,7 +2,6 @@ import type { AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@switchyard/logging";
 import { parseSimConfig, type SimConfig, type SimConfigInput } from "./sim-config.js";
 import { SimState } from "./sim-state.js";
-import { RateLimitHeaders } from "./rate-limit-headers.js";
 import { createSimServer } from "./server.js";
 import { loggable } from "./control-routes.js";
 import type { SimStats } from "./sim-stats.js";
@@ -22,20 +21,23 @@ export interface StartProviderSimOptions {
 }
 
 export interface ProviderSim {
-  /** `http://host:port`, without `/v1`: a deployment's `baseUrl` is `${url}/v1`. */
+  /**
+   * `http://host:port`, without `/v1`: an OpenAI deployment's `baseUrl` is `${url}/v1`; Anthropic's SDK takes
+   * `url` itself; Gemini's REST base is `${url}/v1beta`.
+   */
   readonly url: string;
   readonly port: number;
   /** Replaces the live config, as `PUT /_sim/config` does. Throws a `ZodError` when invalid. */
   setConfig(config: SimConfigInput): SimConfig;
   config(): SimConfig;
   stats(): SimStats;
-  /** Back to the start config with empty stats, as `POST /_sim/reset` does. */
+  /** Back to the start config with empty stats and rate-limit windows, as `POST /_sim/reset` does. */
   reset(): void;
   /** Stops listening, drops open connections and pending answers. */
   close(): Promise<void>;
 }
 
-/** Starts an OpenAI-compatible provider simulator in this process. */
+/** Starts a provider simulator (OpenAI, Anthropic and Gemini wire formats) in this process. */
 export async function startProviderSim(options: StartProviderSimOptions = {}): Promise<ProviderSim> {
   const state = new SimState(parseSimConfig(options.config));
   const logger = options.logger ?? createLogger({ service: "provider-sim", level: "silent" });
@@ -43,7 +45,6 @@ export async function startProviderSim(options: StartProviderSimOptions = {}): P
     state,
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    rateLimitHeaders: new RateLimitHeaders(),
     pendingTimers: new Set(),
   };
   const server = createSimServer(context);

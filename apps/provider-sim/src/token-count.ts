@@ -67,3 +67,8 @@ export function countPromptTokens(messages: readonly CountableMessage[]): number
   }
   return total;
 }
+
+/** Tool definitions count as prompt: their JSON text is a fair estimate of what the provider injects. */
+export function countJsonTokens(value: unknown): number {
+  return value === undefined ? 0 : countTextTokens(JSON.stringify(value));
+}

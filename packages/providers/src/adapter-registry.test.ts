@@ -15,7 +15,7 @@ describe("createAdapterRegistry", () => {
 
   it("refuses formats it has no adapter for", async () => {
     const registry = createAdapterRegistry();
-    expect(() => registry.forFormat("anthropic-messages" as ProviderFormat)).toThrow(/no provider adapter/);
+    expect(() => registry.forFormat("cohere-chat" as ProviderFormat)).toThrow(/no provider adapter/);
     expect(() => registry.forFormat("toString" as ProviderFormat)).toThrow(/no provider adapter/);
     await registry.close();
   });

@@ -1,14 +1,17 @@
 import type { ProviderAdapter, ProviderFormat } from "./provider-adapter.js";
 import { createHttpAgent, type HttpAdapterOptions } from "./http-agent.js";
 import { createOpenAiChatAdapter } from "./openai-chat/openai-chat-adapter.js";
+import { createAnthropicMessagesAdapter } from "./anthropic-messages/anthropic-messages-adapter.js";
+import { createGeminiAdapter } from "./gemini/gemini-adapter.js";
 
 /**
  * One factory per wire format. Adding a provider format is one folder (`src/<format>/`) and one line here;
  * the compiler insists on a line for every format `@switchyard/config` accepts.
  */
-// Partial while the Anthropic and Gemini adapters are being added; back to a full Record once they land.
-const ADAPTER_FACTORIES: Partial<Record<ProviderFormat, (options: HttpAdapterOptions) => ProviderAdapter>> = {
+const ADAPTER_FACTORIES: Record<ProviderFormat, (options: HttpAdapterOptions) => ProviderAdapter> = {
   "openai-chat": createOpenAiChatAdapter,
+  "anthropic-messages": createAnthropicMessagesAdapter,
+  gemini: createGeminiAdapter,
 };
 
 export type AdapterRegistryOptions = HttpAdapterOptions;

@@ -9,3 +9,11 @@ export type { OpenAiChatAdapterOptions } from "./openai-chat/openai-chat-adapter
 export { parseRateLimitHeaders } from "./rate-limit/parse-rate-limit-headers.js";
 export { parseRetryAfterMs } from "./rate-limit/parse-retry-after.js";
 export { parseGoDurationMs } from "./rate-limit/parse-go-duration.js";
+export { convertToOpenAiResponse } from "./openai-chat/convert-to-openai-response.js";
+export { createOpenAiStreamChunkConverter } from "./openai-chat/convert-to-openai-stream-chunk.js";
+export { createAnthropicMessagesAdapter, ANTHROPIC_VERSION } from "./anthropic-messages/anthropic-messages-adapter.js";
+export { convertFromAnthropicRequest } from "./anthropic-messages/convert-from-anthropic-request.js";
+export { convertToAnthropicResponse } from "./anthropic-messages/convert-to-anthropic-response.js";
+export { createGeminiAdapter } from "./gemini/gemini-adapter.js";
+export { convertFromGeminiRequest } from "./gemini/convert-from-gemini-request.js";
+export { convertToGeminiResponse } from "./gemini/convert-to-gemini-response.js";

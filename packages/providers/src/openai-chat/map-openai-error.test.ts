@@ -64,4 +64,23 @@ describe("mapOpenAiError", () => {
     expect(error.message).toBe("openai answered 429 (rate_limit_exceeded: Slow down)");
     expect(error.data.deploymentId).toBe("openai-gpt-4-1");
   });
+
+  it("attaches the rate-limit budget the headers report", () => {
+    const now = Date.parse("2026-11-25T12:00:00Z");
+    const error = mapOpenAiError(
+      {
+        status: 429,
+        headers: { "retry-after": "2", "x-ratelimit-limit-tokens": "30000", "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "2.03s" },
+        bodyText: '{"error":{"code":"rate_limit_exceeded"}}',
+      },
+      context,
+      now,
+    );
+    expect(error.data.rateLimit).toEqual({
+      observedAtMs: now,
+      tokens: { limit: 30000, remaining: 0, resetAtMs: now + 2030 },
+      retryAfterMs: 2000,
+    });
+    expect(mapOpenAiError({ status: 500, headers: {}, bodyText: "" }, context).data).not.toHaveProperty("rateLimit");
+  });
 });

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { ProviderError, type ProviderErrorKind } from "@switchyard/contracts";
 import { openAiErrorBodySchema } from "./openai-response-schema.js";
 import { parseRetryAfterMs } from "../rate-limit/parse-retry-after.js";
+import { parseRateLimitHeaders } from "../rate-limit/parse-rate-limit-headers.js";
 import { bodyExcerpt } from "../body-excerpt.js";
 import type { ProviderErrorContext } from "../map-transport-error.js";
 
@@ -41,15 +42,19 @@ export function classifyOpenAiError(status: number, fields: OpenAiErrorFields): 
   return "bad_request";
 }
 
-/** A non-2xx answer of an OpenAI-compatible endpoint → `ProviderError`. */
+/**
+ * A non-2xx answer of an OpenAI-compatible endpoint → `ProviderError`, with the rate-limit budget its headers
+ * report (a 429's `x-ratelimit-remaining-*` tells the rate limiter how far to back off).
+ */
 export function mapOpenAiError(
   response: OpenAiErrorResponse,
   context: ProviderErrorContext,
   nowMs: number = Date.now(),
 ): ProviderError {
-  const fields = readErrorFields(response.bodyText);
+  const fields = readOpenAiErrorFields(response.bodyText);
   const kind = classifyOpenAiError(response.status, fields);
-  const detail = [fields.code ?? fields.type, fields.message].filter(Boolean).join(": ");
+  const detail = describeOpenAiErrorFields(fields);
+  const rateLimit = parseRateLimitHeaders(response.headers, nowMs);
   return new ProviderError({
     kind,
     message: `${context.provider} answered ${response.status}${detail ? ` (${detail})` : ""}`,
@@ -58,10 +63,17 @@ export function mapOpenAiError(
     provider: context.provider,
     deploymentId: context.deploymentId,
     bodyExcerpt: bodyExcerpt(response.bodyText),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
   });
 }
 
-function readErrorFields(bodyText: string): OpenAiErrorFields {
+/** `code: message` (or whichever of them is present) for an error's message; empty when neither is. */
+export function describeOpenAiErrorFields(fields: OpenAiErrorFields): string {
+  return [fields.code ?? fields.type, fields.message].filter(Boolean).join(": ");
+}
+
+/** The documented error fields of a body, `{}` when it is not OpenAI's error shape. */
+export function readOpenAiErrorFields(bodyText: string): OpenAiErrorFields {
   let json: unknown;
   try {
     json = JSON.parse(bodyText);

@@ -22,6 +22,7 @@ runAdapterConformanceSuite({
       finishReason: "stop",
       usage: { inputTokens: 1117, outputTokens: 46, cachedInputTokens: 1024 },
       providerResponseId: "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+      rateLimit: { observedAtMs: expect.any(Number), requests: { limit: 10000, remaining: 9999 } },
     },
   },
   errors: [
@@ -29,6 +30,14 @@ runAdapterConformanceSuite({
       name: "429 rate_limit_exceeded with retry-after",
       response: fixture("rate-limit-exceeded-429"),
       expected: { kind: "rate_limited", retryable: true, retryAfterMs: 2_000 },
+    },
+    {
+      name: "429 rate_limit_exceeded with its rate-limit headers",
+      response: fixture("rate-limit-exceeded-429"),
+      expected: {
+        kind: "rate_limited",
+        rateLimit: { observedAtMs: expect.any(Number), tokens: { limit: 30000, remaining: 0, resetAtMs: expect.any(Number) }, retryAfterMs: 2_000 },
+      },
     },
     {
       name: "429 insufficient_quota",
@@ -135,6 +144,21 @@ describe("openai-chat adapter on the wire", () => {
       message: { role: "assistant", content: "hi" },
       finishReason: "length",
       usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 },
+    });
+  });
+
+  it("maps a recorded tool-call completion and sends tools, tool choice and response format", async () => {
+    server.respondWith(fixture("chat-completion-tool-calls-200"));
+    const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object" } } }];
+    const result = await adapter.chat({
+      deployment: testDeployment({ baseUrl: `${server.url}/v1` }),
+      request: { ...TEST_REQUEST, tools, tool_choice: "auto", response_format: { type: "json_object" } },
+    });
+    expect(JSON.parse(server.requests[0]?.bodyText ?? "")).toMatchObject({ tools, tool_choice: "auto", response_format: { type: "json_object" } });
+    expect(result).toMatchObject({
+      message: { content: null, tool_calls: [{ id: "call_Qm3RvX8tLk2YpN7wJd4HsE1a" }, { id: "call_Vb6NcT2pWq9KsR4mLx8HfA3d" }] },
+      finishReason: "tool_calls",
+      rateLimit: { requests: { limit: 10000, remaining: 9998 }, tokens: { limit: 30000000, remaining: 29999850 } },
     });
   });
 });

@@ -1,12 +1,13 @@
-import { request as sendRequest } from "undici";
 import type { ChatResult } from "@switchyard/contracts";
 import type { ProviderAdapter, ProviderCallOptions } from "../provider-adapter.js";
 import { createHttpAgent, type HttpAdapterOptions } from "../http-agent.js";
 import { createRequestDeadline } from "../request-deadline.js";
 import { mapTransportError } from "../map-transport-error.js";
 import { convertToOpenAiRequest } from "./convert-to-openai-request.js";
+import { sendOpenAiChatRequest, type OpenAiTransport } from "./send-openai-chat-request.js";
 import { mapOpenAiResponse } from "./map-openai-response.js";
 import { mapOpenAiError } from "./map-openai-error.js";
+import { streamOpenAiChat } from "./stream-openai-chat.js";
 
 export type OpenAiChatAdapterOptions = HttpAdapterOptions;
 
@@ -16,31 +17,23 @@ export type OpenAiChatAdapterOptions = HttpAdapterOptions;
  */
 export function createOpenAiChatAdapter(options: OpenAiChatAdapterOptions = {}): ProviderAdapter {
   const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? createHttpAgent(options);
+  const transport: OpenAiTransport = {
+    dispatcher: options.dispatcher ?? createHttpAgent(options),
+    headersTimeoutMs: options.headersTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+  };
 
   async function chat({ deployment, apiKey, request, signal }: ProviderCallOptions): Promise<ChatResult> {
     const context = { provider: deployment.provider, deploymentId: deployment.id };
     const deadline = createRequestDeadline(deployment.timeoutMs, signal);
     try {
-      const response = await sendRequest(chatCompletionsUrl(deployment.baseUrl), {
-        method: "POST",
-        dispatcher,
-        signal: deadline.signal,
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json",
-          ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
-        },
-        body: JSON.stringify(convertToOpenAiRequest(request, deployment)),
-        headersTimeout: options.headersTimeoutMs ?? deployment.timeoutMs,
-        bodyTimeout: options.bodyTimeoutMs ?? deployment.timeoutMs,
-      });
+      const body = convertToOpenAiRequest(request, deployment);
+      const response = await sendOpenAiChatRequest({ deployment, apiKey, body, signal: deadline.signal }, transport);
+      const { statusCode: status, headers } = response;
       // Always read the body: it carries the error details, and an unread body holds its pooled connection.
       const bodyText = await response.body.text();
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        throw mapOpenAiError({ status: response.statusCode, headers: response.headers, bodyText }, context);
-      }
-      return mapOpenAiResponse(bodyText, { ...context, status: response.statusCode, requestedModel: deployment.model });
+      if (status < 200 || status >= 300) throw mapOpenAiError({ status, headers, bodyText }, context);
+      return mapOpenAiResponse(bodyText, { ...context, status, requestedModel: deployment.model, headers });
     } catch (error) {
       throw mapTransportError(error, deadline, context, deployment.timeoutMs);
     } finally {
@@ -51,12 +44,9 @@ export function createOpenAiChatAdapter(options: OpenAiChatAdapterOptions = {}):
   return {
     format: "openai-chat",
     chat,
+    stream: (callOptions) => streamOpenAiChat(callOptions, transport),
     async close() {
-      if (ownsDispatcher) await dispatcher.close();
+      if (ownsDispatcher) await transport.dispatcher.close();
     },
   };
-}
-
-function chatCompletionsUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/chat/completions`;
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { sendJson } from "./http-io.js";
-import type { SimContext } from "./sim-context.js";
+import { sendJson } from "../http-io.js";
+import type { SimContext } from "../sim-context.js";
 
 /** A fixed `created` so the listing is byte-for-byte stable. */
 const MODEL_CREATED_SECONDS = 1_700_000_000;

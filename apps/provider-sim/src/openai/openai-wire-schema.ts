@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The part of OpenAI's `POST /v1/chat/completions` body the simulator reads. Unknown fields pass, as they do
- * at OpenAI (tools, response_format, ...); only what the simulator uses is checked.
+ * at OpenAI (response_format, logit_bias, ...); only what the simulator uses is checked.
  */
 const contentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 
@@ -13,6 +13,20 @@ export const wireMessageSchema = z.looseObject({
 });
 export type WireMessage = z.infer<typeof wireMessageSchema>;
 
+const functionToolSchema = z.looseObject({
+  type: z.literal("function"),
+  function: z.looseObject({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "function names must match ^[a-zA-Z0-9_-]{1,64}$"),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+const toolChoiceSchema = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string() }) }),
+]);
+
 export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(wireMessageSchema).min(1),
@@ -21,6 +35,9 @@ export const chatCompletionRequestSchema = z.looseObject({
   n: z.number().int().min(1).max(128).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4), z.null()]).optional(),
   stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  tools: z.array(functionToolSchema).max(128).optional(),
+  tool_choice: toolChoiceSchema.optional(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   seed: z.number().int().nullish(),

@@ -39,14 +39,31 @@ export const OPENAI_ERRORS = {
       null,
       "model_not_found",
     ),
-  streamUnsupported: () =>
-    openAiError("provider-sim does not support streaming.", "invalid_request_error", "stream", "unsupported_value"),
   rateLimited: (model: string, retryAfterMs: number) =>
     openAiError(
       `Rate limit reached for ${model} in organization org-provider-sim on requests per min (RPM): Limit 10000, Used 10000, Requested 1. Please try again in ${retryAfterMs}ms.`,
       "requests",
       null,
       "rate_limit_exceeded",
+    ),
+  quotaExhausted: () =>
+    openAiError(
+      "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+      "insufficient_quota",
+      null,
+      "insufficient_quota",
+    ),
+  regionNotSupported: () =>
+    openAiError("Country, region, or territory not supported", "request_forbidden", null, "unsupported_country_region_territory"),
+  badRequest: () =>
+    openAiError("Invalid request (injected by provider-sim).", "invalid_request_error", null, null),
+  timeout: () => openAiError("Request timed out.", "server_error", null, "timeout"),
+  contextLengthExceeded: (contextWindowTokens: number, promptTokens: number) =>
+    openAiError(
+      `This model's maximum context length is ${contextWindowTokens} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`,
+      "invalid_request_error",
+      "messages",
+      "context_length_exceeded",
     ),
   serverError: () =>
     openAiError("The server had an error while processing your request. Sorry about that!", "server_error", null, null),
