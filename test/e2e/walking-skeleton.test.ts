@@ -156,6 +156,7 @@ describe("walking skeleton", () => {
     const submitted = await stack.api.post("/v1/requests", { messages: [{ role: "user", content: secretPrompt }] });
     const record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
     expect(record.status).toBe("succeeded");
+    await stack.processes.worker.waitForOutput(new RegExp(`"jobId":"${submitted.body.id}-h2"`));
     const logs = [stack.processes.api, stack.processes.worker, stack.processes.sim].map((process) => process.output()).join("\n");
     expect(logs).toContain(submitted.body.id);
     expect(logs).toMatch(new RegExp(`"jobId":"${submitted.body.id}-h2"`));

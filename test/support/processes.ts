@@ -7,6 +7,8 @@ export interface RunningProcess {
   child: ChildProcess;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
+  /** Resolves once the output matches `pattern`; logs are written after the work they describe, so poll. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -49,6 +51,13 @@ export async function startApp(
   return {
     child,
     output: () => output,
+    waitForOutput: async (pattern, timeoutMs = 5_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline) throw new Error(`${name} never printed ${pattern} in ${timeoutMs} ms:\n${output.slice(-4_000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     stop: (signal = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
