@@ -29,11 +29,13 @@ function problemsOf(run: () => unknown): string[] {
 }
 
 describe("the shipped config", () => {
-  it("is valid and points every deployment at the simulator by default", () => {
+  it("is valid and points a mixed fleet, every format, at the simulator by default", () => {
     const config = loadConfig({});
     expect(config.deployments.length).toBeGreaterThanOrEqual(5);
     expect(config.redis.prefix).toBe("{sy}");
-    for (const deployment of config.deployments) expect(deployment.baseUrl).toBe("http://127.0.0.1:4010/v1");
+    const apiRoot = { "openai-chat": "/v1", "anthropic-messages": "/v1", gemini: "/v1beta" };
+    for (const deployment of config.deployments) expect(deployment.baseUrl).toBe(`http://127.0.0.1:4010${apiRoot[deployment.format]}`);
+    expect(new Set(config.deployments.map((deployment) => deployment.format))).toEqual(new Set(["openai-chat", "anthropic-messages", "gemini"]));
     expect(config.deployments.filter((deployment) => deployment.private).map((deployment) => deployment.id)).toEqual([
       "local-llama-3-1-8b",
     ]);

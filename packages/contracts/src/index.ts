@@ -1,5 +1,6 @@
 export * from "./tier.js";
 export * from "./chat-request.js";
+export * from "./client-format.js";
 export * from "./classification.js";
 export * from "./chat-result.js";
 export * from "./chat-stream.js";

@@ -3,6 +3,7 @@ import { tierSchema } from "./tier.js";
 import { classificationSchema } from "./classification.js";
 import { chatResultSchema, tokenUsageSchema } from "./chat-result.js";
 import { providerErrorKindSchema } from "./provider-error.js";
+import { clientFormatSchema } from "./client-format.js";
 
 export const REQUEST_STATUSES = ["queued", "dispatched", "running", "succeeded", "failed"] as const;
 export const requestStatusSchema = z.enum(REQUEST_STATUSES);
@@ -54,6 +55,8 @@ export const requestRecordSchema = z.object({
   status: requestStatusSchema,
   tenant: z.string(),
   tier: tierSchema,
+  /** The format the client submitted in, and reads its response in. */
+  clientFormat: clientFormatSchema.default("openai"),
   classification: classificationSchema,
   deploymentId: z.string().optional(),
   createdAtMs: z.number().int(),

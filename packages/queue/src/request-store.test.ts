@@ -35,14 +35,14 @@ describe("RequestStore", () => {
 
   async function created() {
     const id = newRequestId(Date.now());
-    await store.create({ id, tenant: "acme", tier: "standard", classification, request: { messages: [{ role: "user", content: "hi" }] } });
+    await store.create({ id, tenant: "acme", tier: "standard", clientFormat: "anthropic", classification, request: { messages: [{ role: "user", content: "hi" }] } });
     return id;
   }
 
   it("creates a queued record with a TTL and reads it back", async () => {
     const id = await created();
     const record = await store.get(id);
-    expect(record).toMatchObject({ id, status: "queued", tenant: "acme", tier: "standard", hops: [] });
+    expect(record).toMatchObject({ id, status: "queued", tenant: "acme", tier: "standard", clientFormat: "anthropic", hops: [] });
     expect(await redis.ttl(`${prefix}:request:${id}`)).toBeGreaterThan(0);
     expect(await store.getRequestBody(id)).toEqual({ messages: [{ role: "user", content: "hi" }] });
   });

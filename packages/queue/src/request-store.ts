@@ -9,6 +9,7 @@ import {
   type ChatRequest,
   type ChatResult,
   type Classification,
+  type ClientFormat,
   type Hop,
   type RequestError,
   type RequestRecord,
@@ -25,6 +26,7 @@ export interface NewRequest {
   id: string;
   tenant: string;
   tier: Tier;
+  clientFormat: ClientFormat;
   classification: Classification;
   request: ChatRequest;
 }
@@ -71,6 +73,7 @@ export class RequestStore {
       status: "queued" satisfies RequestStatus,
       tenant: request.tenant,
       tier: request.tier,
+      clientFormat: request.clientFormat,
       classification: JSON.stringify(request.classification),
       request: JSON.stringify(request.request),
       createdAtMs: nowMs,
@@ -86,6 +89,7 @@ export class RequestStore {
       status: "queued",
       tenant: request.tenant,
       tier: request.tier,
+      clientFormat: request.clientFormat,
       classification: request.classification,
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
@@ -169,6 +173,7 @@ function parseRecord(hash: Record<string, string>, hops: Hop[]): RequestRecord {
     status: hash.status,
     tenant: hash.tenant,
     tier: hash.tier,
+    clientFormat: hash.clientFormat,
     classification: optionalJson(hash.classification, (value) => classificationSchema.parse(value)),
     deploymentId: hash.deploymentId,
     createdAtMs: optionalNumber(hash.createdAtMs),

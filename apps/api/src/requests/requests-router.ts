@@ -1,9 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
-import { chatRequestSchema, isTerminalStatus, REQUEST_ID_PATTERN } from "@switchyard/contracts";
+import { clientFormatSchema, isTerminalStatus, REQUEST_ID_PATTERN } from "@switchyard/contracts";
 import type { RequestEvents } from "@switchyard/queue";
 import { ApiError } from "../http/api-error.js";
 import { parseOrThrow } from "../http/parse-body.js";
+import { readClientRequest } from "./client-formats/read-client-request.js";
 import { recordView } from "./record-view.js";
 import { submitRequest, type SubmitDependencies } from "./submit-request.js";
 
@@ -12,22 +13,24 @@ export interface RequestsRouterDependencies extends SubmitDependencies {
   longPollMaxSeconds: number;
 }
 
-function waitQuerySchema(maxSeconds: number) {
-  return z
-    .object({
-      wait: z.coerce.number().min(0).max(maxSeconds, `wait must be at most ${maxSeconds} seconds`).optional(),
-    })
-    .loose();
+/** `?format=`: the client's wire format (default `openai`); see client-formats/. */
+const formatQuerySchema = z.object({ format: clientFormatSchema.optional() }).loose();
+
+function readQuerySchema(maxSeconds: number) {
+  return formatQuerySchema.extend({
+    wait: z.coerce.number().min(0).max(maxSeconds, `wait must be at most ${maxSeconds} seconds`).optional(),
+  });
 }
 
 export function requestsRouter(dependencies: RequestsRouterDependencies): Router {
   const router = Router();
   const { store, events } = dependencies;
-  const waitQuery = waitQuerySchema(dependencies.longPollMaxSeconds);
+  const readQuery = readQuerySchema(dependencies.longPollMaxSeconds);
 
   router.post("/requests", async (request, response) => {
-    const body = parseOrThrow(chatRequestSchema, request.body);
-    const record = await submitRequest(dependencies, body);
+    const { format = "openai" } = parseOrThrow(formatQuerySchema, request.query);
+    const body = readClientRequest(format, request.body);
+    const record = await submitRequest(dependencies, body, format);
     const statusUrl = `${request.protocol}://${request.get("host")}/v1/requests/${record.id}`;
     response
       .status(202)
@@ -38,7 +41,7 @@ export function requestsRouter(dependencies: RequestsRouterDependencies): Router
   router.get("/requests/:id", async (request, response) => {
     const id = request.params.id;
     if (!REQUEST_ID_PATTERN.test(id)) throw ApiError.notFound(`no request ${JSON.stringify(id.slice(0, 64))}`);
-    const { wait } = parseOrThrow(waitQuery, request.query);
+    const { wait, format } = parseOrThrow(readQuery, request.query);
     const read = async () => {
       try {
         return await store.get(id);
@@ -61,7 +64,7 @@ export function requestsRouter(dependencies: RequestsRouterDependencies): Router
       gone.abort();
       if (!record) throw ApiError.notFound(`no request ${id}`);
     }
-    response.json(recordView(record));
+    response.json(recordView(record, format));
   });
 
   return router;

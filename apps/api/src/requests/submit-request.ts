@@ -1,6 +1,7 @@
 import {
   newRequestId,
   type ChatRequest,
+  type ClientFormat,
   type RequestRecord,
   type TierJobData,
 } from "@switchyard/contracts";
@@ -23,7 +24,11 @@ export const DEFAULT_TENANT = "default";
  * Redis has the job; if the enqueue fails the record is removed and the caller gets a 503, so nothing
  * claims a request that was never accepted.
  */
-export async function submitRequest(dependencies: SubmitDependencies, request: ChatRequest): Promise<RequestRecord> {
+export async function submitRequest(
+  dependencies: SubmitDependencies,
+  request: ChatRequest,
+  clientFormat: ClientFormat = "openai",
+): Promise<RequestRecord> {
   const { store, queues, logger, now } = dependencies;
   const acceptedAtMs = now();
   const classification = classifyRequest(request);
@@ -31,7 +36,7 @@ export async function submitRequest(dependencies: SubmitDependencies, request: C
   const tenant = request.tenant ?? DEFAULT_TENANT;
   let record: RequestRecord;
   try {
-    record = await store.create({ id, tenant, tier: classification.tier, classification, request });
+    record = await store.create({ id, tenant, tier: classification.tier, clientFormat, classification, request });
   } catch (error) {
     logger.warn({ err: error, requestId: id }, "could not store request record");
     throw ApiError.unavailable("storage is unavailable; the request was not accepted, retry later");
