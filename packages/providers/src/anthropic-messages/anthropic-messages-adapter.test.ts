@@ -51,6 +51,11 @@ runAdapterConformanceSuite({
     {
       name: "400 invalid_request_error (prompt too long)",
       response: fixture("invalid-request-error-400"),
+      expected: { kind: "context_length", retryable: false },
+    },
+    {
+      name: "400 invalid_request_error (a bad parameter)",
+      response: fixture("invalid-request-error-400-bad-parameter"),
       expected: { kind: "bad_request", retryable: false },
     },
     { name: "401 authentication_error", response: fixture("authentication-error-401"), expected: { kind: "auth", retryable: false } },

@@ -13,7 +13,7 @@ function mapFixture(name: string) {
 
 describe("mapAnthropicError", () => {
   it.each<[string, number, ProviderErrorKind, boolean]>([
-    ["invalid-request-error-400", 400, "bad_request", false],
+    ["invalid-request-error-400", 400, "context_length", false],
     ["authentication-error-401", 401, "auth", false],
     ["billing-error-402", 402, "quota_exhausted", false],
     ["permission-error-403", 403, "auth", false],
@@ -28,6 +28,16 @@ describe("mapAnthropicError", () => {
     const error = mapFixture(name);
     expect(error.data).toMatchObject({ kind, retryable, httpStatus: status, provider: "anthropic", deploymentId: "claude" });
     expect(error.data.bodyExcerpt).toBeDefined();
+  });
+
+  it("reads a prompt over the context window (a 400 told apart only by its message) as context_length", () => {
+    expect(mapFixture("invalid-request-error-400").data).toMatchObject({ kind: "context_length", retryable: false, httpStatus: 400 });
+    const other = mapAnthropicError(
+      { status: 400, headers: {}, bodyText: JSON.stringify({ type: "error", error: { type: "invalid_request_error", message: "messages: field required" } }) },
+      context,
+      nowMs,
+    );
+    expect(other.kind).toBe("bad_request");
   });
 
   it("names the status, the error type and Anthropic's message", () => {

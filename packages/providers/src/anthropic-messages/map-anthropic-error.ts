@@ -12,7 +12,7 @@ export interface AnthropicErrorResponse {
   bodyText: string;
 }
 
-/** The error fields Anthropic documents for branching on; `message` is for people and is never matched. */
+/** The error fields Anthropic documents for branching on; `message` is matched only for the one case below. */
 export interface AnthropicErrorFields {
   type?: string | undefined;
   message?: string | undefined;
@@ -24,10 +24,13 @@ export interface AnthropicErrorFields {
  * Anthropic's `error.type` → kind, per its "Errors" reference. `request_too_large` (413, over 32 MB) is
  * `context_length`: the request is too big for this deployment, which is what the router needs to hear, and it
  * is not worth retrying as is. A prompt over the context window is a 400 `invalid_request_error` with nothing
- * but its message to tell it apart ("prompt is too long: ..."); messages are never matched, so it is a
- * `bad_request` (the worker's `fitContextWindow` keeps most such requests from being sent at all). So is a
- * user-set spend limit, also a 400 told apart only by its message.
+ * but its message to tell it apart: "prompt is too long: N tokens > M maximum", the same wording in the API
+ * reference, the SDKs' tests and every gateway that handles it. That one anchored prefix is read here, at the
+ * wire boundary, so the cascade can fall back to a larger window; nothing else branches on a message (a
+ * user-set spend limit, also a 400 told apart only by its message, stays a `bad_request`).
  */
+const PROMPT_TOO_LONG = /^prompt is too long\b/i;
+
 const KIND_BY_ERROR_TYPE = new Map<string, ProviderErrorKind>([
   ["invalid_request_error", "bad_request"],
   ["authentication_error", "auth"],
@@ -50,6 +53,7 @@ const KIND_BY_ERROR_TYPE = new Map<string, ProviderErrorKind>([
  */
 export function classifyAnthropicError(status: number | undefined, fields: AnthropicErrorFields): ProviderErrorKind {
   if (fields.errorCode === "enforced_spend_limit_reached") return "quota_exhausted";
+  if (fields.type === "invalid_request_error" && PROMPT_TOO_LONG.test(fields.message ?? "")) return "context_length";
   const byType = fields.type === undefined ? undefined : KIND_BY_ERROR_TYPE.get(fields.type);
   if (byType !== undefined) return byType;
   if (status === undefined) return "server";
