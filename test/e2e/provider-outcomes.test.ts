@@ -35,7 +35,7 @@ describe("provider outcomes through the stack", () => {
     dir = mkdtempSync(join(tmpdir(), "switchyard-outcomes-"));
     writeFileSync(join(dir, "switchyard.yaml"), CONFIG);
     stack = await startStack(inject("redisUrl"), { SWITCHYARD_CONFIG: join(dir, "switchyard.yaml") });
-    redis = createRedis(inject("redisUrl"), "api");
+    redis = createRedis(inject("redisUrl"), "producer");
     rateLimits = new RateLimitStore(redis, stack.prefix);
   });
   afterAll(async () => {

@@ -126,3 +126,73 @@ describe("invalid JSON", () => {
     expect(broken).toHaveLength(1);
   });
 });
+
+describe("contentFilterRejectsPrompt", () => {
+  const flagged = "Tell me about the Forbidden Topic";
+  const ask = {
+    openai: (stream = false) =>
+      post("/v1/chat/completions", { model: "gpt-4.1", stream, messages: [{ role: "user", content: flagged }] }),
+    anthropic: () =>
+      post(
+        "/v1/messages",
+        { model: "claude-sim", max_tokens: 200, messages: [{ role: "user", content: flagged }] },
+        { "anthropic-version": "2023-06-01" },
+      ),
+    gemini: () => post("/v1beta/models/gemini-sim:generateContent", { contents: [{ parts: [{ text: flagged }] }] }),
+  } as const;
+
+  it.each([false, true])("answers OpenAI's flagged prompt with a 400 invalid_prompt (stream: %s)", async (stream) => {
+    sim.setConfig({ contentFilterPhrase: "forbidden topic", contentFilterRejectsPrompt: true });
+    const response = await ask.openai(stream);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(response.headers.get("x-ratelimit-remaining-requests")).toMatch(/^\d+$/);
+    expect(await response.json()).toEqual({
+      error: { message: expect.stringMatching(/^Invalid prompt: /) as unknown, type: "invalid_request_error", param: null, code: "invalid_prompt" },
+    });
+    expect(sim.stats().faults).toEqual({ content_filter: 1 });
+    expect(sim.stats().byStatus).toEqual({ "400": 1 });
+  });
+
+  it("leaves prompts without the phrase, and formats without such an error, alone", async () => {
+    sim.setConfig({ contentFilterPhrase: "forbidden topic", contentFilterRejectsPrompt: true });
+    expect((await FORMATS.openai()).status).toBe(200);
+    const refusal = (await (await ask.anthropic()).json()) as { stop_reason: string };
+    expect(refusal.stop_reason).toBe("refusal");
+    const blocked = (await (await ask.gemini()).json()) as { promptFeedback?: { blockReason: string } };
+    expect(blocked.promptFeedback?.blockReason).toBe("SAFETY");
+  });
+
+  it("is off by default: OpenAI filters the answer instead", async () => {
+    sim.setConfig({ contentFilterPhrase: "forbidden topic" });
+    const response = await ask.openai();
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: Array<{ finish_reason: string }> };
+    expect(body.choices[0]?.finish_reason).toBe("content_filter");
+  });
+});
+
+describe("quotaExhausted", () => {
+  it("answers Anthropic's spent spend limit: a 429 rate_limit_error with details.error_code and no retry-after", async () => {
+    sim.setConfig({ errorRate: 1, errorStatus: 429, quotaExhausted: true });
+    const response = await FORMATS.anthropic();
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBeNull();
+    const body = (await response.json()) as { type: string; error: { type: string; message: string; details?: { error_code: string } } };
+    expect(body).toMatchObject({ type: "error", error: { type: "rate_limit_error", details: { error_code: "enforced_spend_limit_reached" } } });
+    expect(body.error.message).toMatch(/regain access on \d{4}-\d{2}-01 at 00:00 UTC/);
+  });
+
+  it.each([
+    ["openai", /insufficient_quota/],
+    ["gemini", /PerDay/],
+  ] as const)("answers %s's out-of-quota 429 without a retry hint", async (format, marker) => {
+    sim.setConfig({ errorRate: 1, errorStatus: 429, quotaExhausted: true });
+    const response = await FORMATS[format]();
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBeNull();
+    const text = await response.text();
+    expect(text).toMatch(marker);
+    expect(text).not.toMatch(/RetryInfo/);
+  });
+});

@@ -43,7 +43,7 @@ export const modelBehaviourSchema = z
     /** Share of requests, 0..1, answered with `errorStatus` instead of a completion. */
     errorRate: rate,
     errorStatus: simErrorStatusSchema,
-    /** Sent as `retry-after-ms` / `retry-after` (and Gemini's RetryInfo) on injected 429/503/529s. */
+    /** The wait injected 429s ask for (`retry-after-ms` / `retry-after`, Gemini's RetryInfo), and Anthropic's 529s. */
     retryAfterMs: z.number().int().nonnegative(),
     /** Injected 429s are the out-of-quota kind (OpenAI `insufficient_quota`, ...), not the slow-down kind. */
     quotaExhausted: z.boolean(),
@@ -61,6 +61,12 @@ export const modelBehaviourSchema = z
     contextWindowTokens: positiveInt.optional(),
     /** A last user message containing this (case-insensitive) is filtered: content_filter / refusal / SAFETY. */
     contentFilterPhrase: z.string().min(1).optional(),
+    /**
+     * A filtered prompt is rejected with the provider's error where it has one: OpenAI's 400 `invalid_prompt`
+     * ("your prompt was flagged") instead of a 200 with `finish_reason: "content_filter"`. Gemini always blocks
+     * the prompt (`promptFeedback.blockReason`) and Anthropic has no such error (`stop_reason: "refusal"`).
+     */
+    contentFilterRejectsPrompt: z.boolean(),
 
     /** Scheduled outages, relative to the simulator's start or last reset. */
     outages: z.array(outageSchema),
@@ -86,6 +92,7 @@ export const DEFAULT_MODEL_BEHAVIOUR: ModelBehaviour = {
   errorStatus: 500,
   retryAfterMs: 1000,
   quotaExhausted: false,
+  contentFilterRejectsPrompt: false,
   limitWindowMs: 60_000,
   outages: [],
   downStatus: 503,

@@ -40,6 +40,12 @@ describe("SimConfig", () => {
     expect(resolveModelBehaviour(config, "other").tpm).toBeUndefined();
   });
 
+  it("lets a model turn a global boolean knob off", () => {
+    const config = parseSimConfig({ contentFilterRejectsPrompt: true, models: { lenient: { contentFilterRejectsPrompt: false } } });
+    expect(resolveModelBehaviour(config, "lenient").contentFilterRejectsPrompt).toBe(false);
+    expect(resolveModelBehaviour(config, "other").contentFilterRejectsPrompt).toBe(true);
+  });
+
   it.each([
     { errorRate: 1.5 },
     { errorStatus: 418 },
@@ -54,6 +60,7 @@ describe("SimConfig", () => {
     { outages: [{ fromMs: 0, toMs: 50, status: 502 }] },
     { slowBodyRate: 2 },
     { contentFilterPhrase: "" },
+    { contentFilterRejectsPrompt: "yes" },
     { models: { "claude-x": { maxConcurrent: 0 } } },
   ])("rejects %j", (input) => {
     expect(() => parseSimConfig(input)).toThrow();

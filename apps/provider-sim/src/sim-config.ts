@@ -27,6 +27,7 @@ export const simConfigSchema = z
     limitWindowMs: behaviour.limitWindowMs.default(defaults.limitWindowMs),
     contextWindowTokens: behaviour.contextWindowTokens,
     contentFilterPhrase: behaviour.contentFilterPhrase,
+    contentFilterRejectsPrompt: behaviour.contentFilterRejectsPrompt.default(defaults.contentFilterRejectsPrompt),
     outages: behaviour.outages.default(defaults.outages),
     downUntilMs: behaviour.downUntilMs,
     downStatus: behaviour.downStatus.default(defaults.downStatus),

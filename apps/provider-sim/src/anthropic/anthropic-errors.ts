@@ -3,8 +3,8 @@ import type { SimErrorStatus } from "../model-behaviour.js";
 import type { ErrorAnswer, SimFault } from "../generation/wire-format.js";
 import type { AnthropicErrorBody } from "./anthropic-wire-schema.js";
 
-export function anthropicError(type: string, message: string): AnthropicErrorBody {
-  return { type: "error", error: { type, message } };
+export function anthropicError(type: string, message: string, errorCode?: string): AnthropicErrorBody {
+  return { type: "error", error: { type, message, ...(errorCode === undefined ? {} : { details: { error_code: errorCode } }) } };
 }
 
 export const invalidRequest = (message: string): ErrorAnswer => ({
@@ -50,11 +50,11 @@ function statusAnswer(status: SimErrorStatus, model: string, retryAfterMs: numbe
     case 413:
       return { status, body: anthropicError("request_too_large", "Request exceeds the maximum allowed number of bytes.") };
     case 429:
-      // Anthropic reports an exhausted balance as a 400, not a 429: waiting will not fix it.
+      // A spent spend limit (Anthropic's rate-limits guide): a 429 `rate_limit_error` told apart by
+      // `details.error_code`, with no retry-after, because waiting minutes will not fix it.
       if (quotaExhausted) {
-        return invalidRequest(
-          "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
-        );
+        const message = `You have reached your specified API usage limits. You will regain access on ${firstOfNextMonthUtc()} at 00:00 UTC.`;
+        return { status, body: anthropicError("rate_limit_error", message, "enforced_spend_limit_reached") };
       }
       return {
         status,
@@ -83,4 +83,10 @@ function rateLimitMessage(rejection: LimitRejection): string {
 /** Anthropic sends whole seconds. */
 function retryAfter(retryAfterMs: number): Record<string, string> {
   return { "retry-after": String(Math.ceil(retryAfterMs / 1000)) };
+}
+
+/** `2026-09-01`: when a monthly spend limit resets. */
+function firstOfNextMonthUtc(nowMs = Date.now()): string {
+  const now = new Date(nowMs);
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }

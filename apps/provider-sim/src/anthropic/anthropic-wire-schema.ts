@@ -51,5 +51,6 @@ export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;
 /** Anthropic's error body. */
 export interface AnthropicErrorBody {
   type: "error";
-  error: { type: string; message: string };
+  /** `details.error_code` tells apart errors that share a type (a spent spend limit is a `rate_limit_error`). */
+  error: { type: string; message: string; details?: { error_code: string } };
 }

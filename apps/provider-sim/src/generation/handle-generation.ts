@@ -13,7 +13,8 @@ import { INVALID_JSON_EVENT_DATA, writeJsonAnswer, writeStreamAnswer, type BodyM
 /**
  * One generation request, whatever its wire format, in the order a real provider works:
  * headers (key) → body (size, JSON, schema) → model → outage → context window → rate limits → injected error
- * → simulated latency → answer (text, tool call or filtered; body delivered normally or by a fault knob).
+ * → simulated latency → answer (text, tool call or filtered — or, with `contentFilterRejectsPrompt`, the format's
+ * flagged-prompt error; body delivered normally or by a fault knob).
  * Limiter 429s and outages answer at once, as a provider's front door does; injected errors wait out the latency.
  * Prompt text is never logged.
  */
@@ -94,7 +95,13 @@ export async function handleGeneration<Wire>(
       return faultAnswer(statusFault(behaviour.errorStatus, model, behaviour), { ...limitHeaders, ...timingHeaders });
     }
     const replies = planReplies(turn, behaviour.contentFilterPhrase);
-    if (replies[0]?.kind === "filtered") state.stats.recordFault("content_filter");
+    if (replies[0]?.kind === "filtered") {
+      state.stats.recordFault("content_filter");
+      if (behaviour.contentFilterRejectsPrompt && format.rejectFilteredPrompt) {
+        const limitHeaders = format.rateLimitHeaders(admission.snapshot, nowMs);
+        return reject(format.rejectFilteredPrompt(), model, { ...limitHeaders, ...timingHeaders });
+      }
+    }
     let snapshot: LimitSnapshot = admission.snapshot;
     if (turn.maxOutputTokens === undefined) {
       snapshot = state.limiter.chargeOutput(model, limits, totalOutputTokens(replies), Date.now());

@@ -51,6 +51,11 @@ export interface WireFormat<Wire> {
   checkHeaders(request: IncomingMessage, requiredKey: string | undefined): ErrorAnswer | undefined;
   parse(json: unknown): ParseResult<Wire>;
   renderFault(fault: SimFault): ErrorAnswer;
+  /**
+   * The error a provider rejects a flagged prompt with, for `contentFilterRejectsPrompt` (OpenAI's 400
+   * `invalid_prompt`). Absent where the provider has none: a filtered prompt then gets the filtered answer.
+   */
+  rejectFilteredPrompt?(): ErrorAnswer;
   /** Headers every answer carries (the request id); called once per request. */
   requestHeaders(): Record<string, string>;
   /** The provider's rate-limit headers, `{}` for providers that send none. */

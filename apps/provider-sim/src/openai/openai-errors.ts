@@ -55,6 +55,14 @@ export const OPENAI_ERRORS = {
     ),
   regionNotSupported: () =>
     openAiError("Country, region, or territory not supported", "request_forbidden", null, "unsupported_country_region_territory"),
+  // How OpenAI rejects a prompt its moderation flags (reasoning models, and any model under a stricter policy).
+  flaggedPrompt: () =>
+    openAiError(
+      "Invalid prompt: your prompt was flagged as potentially violating our usage policy. Please try again with a different prompt: https://platform.openai.com/docs/guides/reasoning#advice-on-prompting",
+      "invalid_request_error",
+      null,
+      "invalid_prompt",
+    ),
   badRequest: () =>
     openAiError("Invalid request (injected by provider-sim).", "invalid_request_error", null, null),
   timeout: () => openAiError("Request timed out.", "server_error", null, "timeout"),

@@ -3,7 +3,7 @@ import { countJsonTokens, countPromptTokens } from "../token-count.js";
 import type { SimTurn, ToolChoice } from "../generation/sim-turn.js";
 import type { ParseResult, WireFormat } from "../generation/wire-format.js";
 import { checkApiKey } from "./check-api-key.js";
-import { invalidRequestError } from "./openai-errors.js";
+import { OPENAI_ERRORS, invalidRequestError } from "./openai-errors.js";
 import { openAiFaultAnswer } from "./openai-fault-answer.js";
 import { openAiRateLimitHeaders } from "./openai-rate-limit-headers.js";
 import { openAiCompletionBody } from "./openai-completion-body.js";
@@ -18,6 +18,7 @@ export const OPENAI_CHAT_FORMAT: WireFormat<ChatCompletionRequest> = {
   },
   parse: parseChatRequest,
   renderFault: openAiFaultAnswer,
+  rejectFilteredPrompt: () => ({ status: 400, body: OPENAI_ERRORS.flaggedPrompt() }),
   requestHeaders: () => ({ "x-request-id": `req_${randomUUID().replaceAll("-", "")}` }),
   rateLimitHeaders: openAiRateLimitHeaders,
   processingHeaders: (latencyMs) => ({ "openai-processing-ms": String(latencyMs) }),
