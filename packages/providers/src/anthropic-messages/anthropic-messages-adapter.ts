@@ -9,7 +9,7 @@ import { convertToAnthropicRequest } from "./convert-to-anthropic-request.js";
 import { mapAnthropicResponse } from "./map-anthropic-response.js";
 import { mapAnthropicError } from "./map-anthropic-error.js";
 import { mapAnthropicStream } from "./map-anthropic-stream.js";
-import { parseSse } from "./parse-sse.js";
+import { parseSse } from "../sse/parse-sse.js";
 
 export type AnthropicMessagesAdapterOptions = HttpAdapterOptions;
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ProviderError, type ChatStreamEvent } from "@switchyard/contracts";
 import { mapAnthropicStream } from "./map-anthropic-stream.js";
-import { parseSse, type ServerSentEvent } from "./parse-sse.js";
+import { parseSse, type ServerSentEvent } from "../sse/parse-sse.js";
 
 const context = { provider: "anthropic", deploymentId: "claude", requestedModel: "claude-sonnet-4-5" };
 const recordedStream = readFileSync(new URL("./__fixtures__/message-stream-tool-use.txt", import.meta.url), "utf8");

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
 import { ProviderError, type ChatStreamEvent } from "@switchyard/contracts";
-import type { ServerSentEvent } from "./parse-sse.js";
+import type { ServerSentEvent } from "../sse/parse-sse.js";
 import {
   anthropicContentBlockDeltaSchema,
   anthropicContentBlockStartSchema,

@@ -31,6 +31,11 @@ export interface AdapterConformanceOptions {
   errors: Array<{ name: string; response: RecordedResponse; expected: Partial<ProviderErrorData> & { kind: ProviderErrorKind } }>;
   /** Required kinds this format cannot report, with the reason. */
   unreportableErrorKinds?: Partial<Record<ProviderErrorKind, string>>;
+  /**
+   * Deployment settings every call of the suite uses (`defaultMaxOutputTokens`, `apiKeyEnv`, `timeoutMs`, `provider`,
+   * ...) over `testDeployment`'s; a case that is about one setting (`timeoutMs`, `baseUrl`) still sets its own.
+   */
+  deployment?: Partial<Omit<DeploymentConfig, "format" | "baseUrl">>;
 }
 
 /** Awaits a call that must fail, and returns its `ProviderError`; anything else fails the test. */
@@ -56,7 +61,7 @@ export function runAdapterConformanceSuite(options: AdapterConformanceOptions): 
     let server: FixtureServer;
     let adapter: ProviderAdapter;
     const deployment = (overrides: Partial<DeploymentConfig> = {}) =>
-      testDeployment({ format: options.format, baseUrl: `${server.url}/v1`, ...overrides });
+      testDeployment({ ...options.deployment, format: options.format, baseUrl: `${server.url}/v1`, ...overrides });
 
     beforeAll(async () => {
       server = await startFixtureServer();
@@ -94,8 +99,8 @@ export function runAdapterConformanceSuite(options: AdapterConformanceOptions): 
       const error = await expectProviderError(adapter.chat({ deployment: deployment(), request: TEST_REQUEST }));
       expect(error.data).toMatchObject({
         httpStatus: response.status,
-        provider: "openai",
-        deploymentId: "test-deployment",
+        provider: deployment().provider,
+        deploymentId: deployment().id,
         ...expected,
       });
       expect(error.data.bodyExcerpt).toBeDefined();

@@ -40,6 +40,11 @@ runAdapterConformanceSuite({
     {
       name: "400 INVALID_ARGUMENT (input token count too large)",
       response: fixture("invalid-argument-400"),
+      expected: { kind: "context_length", retryable: false },
+    },
+    {
+      name: "400 INVALID_ARGUMENT (a bad parameter)",
+      response: fixture("invalid-argument-bad-parameter-400"),
       expected: { kind: "bad_request", retryable: false },
     },
     { name: "400 API_KEY_INVALID", response: fixture("api-key-invalid-400"), expected: { kind: "auth", retryable: false } },

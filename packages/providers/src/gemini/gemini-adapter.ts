@@ -9,7 +9,7 @@ import { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 import { mapGeminiResponse } from "./map-gemini-response.js";
 import { mapGeminiError } from "./map-gemini-error.js";
 import { mapGeminiStream } from "./map-gemini-stream.js";
-import { parseSse } from "./parse-sse.js";
+import { parseSse } from "../sse/parse-sse.js";
 
 export type GeminiAdapterOptions = HttpAdapterOptions;
 

@@ -16,7 +16,8 @@ describe("mapGeminiError on recorded answers", () => {
   it.each([
     ["resource-exhausted-429", { kind: "rate_limited", retryable: true, retryAfterMs: 46_000, httpStatus: 429 }],
     ["daily-quota-429", { kind: "quota_exhausted", retryable: false, retryAfterMs: 29_000, httpStatus: 429 }],
-    ["invalid-argument-400", { kind: "bad_request", retryable: false, httpStatus: 400 }],
+    ["invalid-argument-400", { kind: "context_length", retryable: false, httpStatus: 400 }],
+    ["invalid-argument-bad-parameter-400", { kind: "bad_request", retryable: false, httpStatus: 400 }],
     ["api-key-invalid-400", { kind: "auth", retryable: false, httpStatus: 400 }],
     ["permission-denied-403", { kind: "auth", retryable: false, httpStatus: 403 }],
     ["not-found-404", { kind: "not_found", retryable: false, httpStatus: 404 }],

@@ -15,9 +15,10 @@ export interface GeminiErrorResponse {
 
 /**
  * Google's canonical error codes (google.rpc.Code, as `error.status`) → kinds. Gemini reports a prompt longer than the
- * model's context window as INVALID_ARGUMENT with nothing structured to tell it from other invalid arguments, and its
- * message is for people; so it is `bad_request`, and the context-window check before the call
- * (`@switchyard/transform`'s fitContextWindow) is what keeps it rare.
+ * model's context window as INVALID_ARGUMENT with nothing structured to tell it from other invalid arguments; its
+ * documented wording ("The input token count (N) exceeds the maximum number of tokens allowed (M).") is the one
+ * message read, here at the wire boundary, so the cascade can fall back to a larger window (the context-window check
+ * before the call, `@switchyard/transform`'s fitContextWindow, keeps it rare).
  */
 const KIND_BY_STATUS: Readonly<Record<string, ProviderErrorKind>> = {
   INVALID_ARGUMENT: "bad_request",
@@ -39,12 +40,15 @@ const KIND_BY_STATUS: Readonly<Record<string, ProviderErrorKind>> = {
   CANCELLED: "timeout",
 };
 
+const INPUT_TOO_LONG = /^the input token count \(\d+\) exceeds the maximum number of tokens allowed/i;
+
 /** ErrorInfo reasons that say the key is at fault, whatever the status: Gemini answers a bad key with 400. */
 const AUTH_REASONS = new Set(["API_KEY_INVALID", "API_KEY_EXPIRED", "API_KEY_SERVICE_BLOCKED", "SERVICE_DISABLED"]);
 
 /**
- * The kind of a Gemini error, from structured fields only (never the message text):
- * - `error.status`, else the HTTP status, through the table above;
+ * The kind of a Gemini error, from structured fields (the message only for a prompt over the context window):
+ * - `error.status`, else the HTTP status, through the table above; INVALID_ARGUMENT "input token count exceeds" →
+ *   `context_length`;
  * - an ErrorInfo reason naming the API key → `auth`;
  * - RESOURCE_EXHAUSTED is `quota_exhausted` when a QuotaFailure violation is a per-day quota (its `quotaId` says
  *   `PerDay`, as in GenerateRequestsPerDayPerProjectPerModel-FreeTier) or a quota of 0 (the model is not available
@@ -54,6 +58,7 @@ const AUTH_REASONS = new Set(["API_KEY_INVALID", "API_KEY_EXPIRED", "API_KEY_SER
 export function classifyGeminiError(httpStatus: number, error: GeminiErrorObject | undefined, details: GoogleErrorDetails): ProviderErrorKind {
   if (details.reason !== undefined && AUTH_REASONS.has(details.reason)) return "auth";
   const kind = (error?.status ? KIND_BY_STATUS[error.status] : undefined) ?? classifyHttpStatus(httpStatus);
+  if (error?.status === "INVALID_ARGUMENT" && INPUT_TOO_LONG.test(error.message ?? "")) return "context_length";
   if (kind === "rate_limited" && details.quotaViolations.some((violation) => violation.quotaId?.includes("PerDay") || violation.quotaValue === "0")) {
     return "quota_exhausted";
   }

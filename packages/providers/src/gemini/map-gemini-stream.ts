@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { ProviderError, type ChatStreamEvent } from "@switchyard/contracts";
 import { bodyExcerpt } from "../body-excerpt.js";
 import type { ProviderErrorContext } from "../map-transport-error.js";
-import type { SseEvent } from "./parse-sse.js";
+import type { ServerSentEvent } from "../sse/parse-sse.js";
 import { geminiErrorBodySchema, geminiResponseSchema, type GeminiUsageMetadata } from "./gemini-response-schema.js";
 import { answerParts, mapFunctionCall } from "./map-gemini-response.js";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
@@ -26,7 +26,7 @@ export interface GeminiStreamContext extends ProviderErrorContext {
  * `finish` event is sent once the stream has ended. A stream that ends without a finish reason was cut short and is
  * `invalid_response`; an `{"error": ...}` event, a blocked prompt, or a chunk that is not a response is an error too.
  */
-export async function* mapGeminiStream(events: AsyncIterable<SseEvent>, context: GeminiStreamContext): AsyncGenerator<ChatStreamEvent, void, undefined> {
+export async function* mapGeminiStream(events: AsyncIterable<ServerSentEvent>, context: GeminiStreamContext): AsyncGenerator<ChatStreamEvent, void, undefined> {
   const invalid = (reason: string, dataText?: string) =>
     new ProviderError({
       kind: "invalid_response",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatStreamEvent } from "@switchyard/contracts";
 import { createOpenAiStreamChunkConverter, type OpenAiChatCompletionChunk } from "./convert-to-openai-stream-chunk.js";
 import { mapOpenAiStream } from "./map-openai-stream.js";
-import { parseSseStream } from "./parse-sse-stream.js";
+import { parseSse } from "../sse/parse-sse.js";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 const usage = { inputTokens: 30, outputTokens: 12, cachedInputTokens: 8 };
@@ -39,7 +39,7 @@ async function readBack(text: string): Promise<ChatStreamEvent[]> {
   }
   const events: ChatStreamEvent[] = [];
   const context = { provider: "openai", deploymentId: "d", status: 200, requestedModel: "unused" };
-  for await (const event of mapOpenAiStream(parseSseStream(body()), context)) events.push(event);
+  for await (const event of mapOpenAiStream(parseSse(body()), context)) events.push(event);
   return events;
 }
 

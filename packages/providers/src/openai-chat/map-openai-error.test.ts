@@ -15,6 +15,7 @@ describe("classifyOpenAiError", () => {
     [400, { code: "context_length_exceeded" }, "context_length"],
     [400, { code: "content_filter" }, "content_filtered"],
     [400, { code: "content_policy_violation" }, "content_filtered"],
+    [400, { code: "invalid_prompt", type: "invalid_request_error" }, "content_filtered"],
     [400, { code: "invalid_value" }, "bad_request"],
     [422, {}, "bad_request"],
     [413, {}, "bad_request"],

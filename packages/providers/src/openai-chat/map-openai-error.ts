@@ -19,7 +19,11 @@ export interface OpenAiErrorFields {
   message?: string | undefined;
 }
 
-const CONTENT_FILTER_CODES = new Set(["content_filter", "content_policy_violation"]);
+/**
+ * A prompt or output refused by a content policy: Azure's prompt filter (`content_filter`), OpenAI's image policy
+ * (`content_policy_violation`) and OpenAI's flagged prompt (`invalid_prompt`, a 400 `invalid_request_error`).
+ */
+const CONTENT_FILTER_CODES = new Set(["content_filter", "content_policy_violation", "invalid_prompt"]);
 
 /**
  * Status and OpenAI's error `code`/`type` → a `ProviderError` kind (OpenAI's "Error codes" guide):

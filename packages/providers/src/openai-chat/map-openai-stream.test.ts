@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ProviderError, type ChatStreamEvent } from "@switchyard/contracts";
 import { mapOpenAiStream } from "./map-openai-stream.js";
-import { parseSseStream } from "./parse-sse-stream.js";
+import { parseSse } from "../sse/parse-sse.js";
 import { expectProviderError } from "../conformance/adapter-conformance.case.js";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
@@ -14,7 +14,7 @@ async function mapAll(text: string, extraContext: Partial<Parameters<typeof mapO
     yield text;
   }
   const events: ChatStreamEvent[] = [];
-  for await (const event of mapOpenAiStream(parseSseStream(body()), { ...context, ...extraContext })) events.push(event);
+  for await (const event of mapOpenAiStream(parseSse(body()), { ...context, ...extraContext })) events.push(event);
   return events;
 }
 
@@ -155,7 +155,7 @@ describe("mapOpenAiStream", () => {
     }
     await expect(
       (async () => {
-        for await (const event of mapOpenAiStream(parseSseStream(body()), context)) events.push(event);
+        for await (const event of mapOpenAiStream(parseSse(body()), context)) events.push(event);
       })(),
     ).rejects.toBeInstanceOf(ProviderError);
     expect(events.map((event) => event.type)).toEqual(["start", "text-delta"]);

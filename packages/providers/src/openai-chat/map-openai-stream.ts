@@ -4,7 +4,7 @@ import { openAiErrorBodySchema, type OpenAiUsageBody } from "./openai-response-s
 import { mapOpenAiFinishReason } from "./map-openai-finish-reason.js";
 import { mapOpenAiUsage } from "./map-openai-usage.js";
 import { mapOpenAiStreamError, type OpenAiStreamErrorContext } from "./map-openai-stream-error.js";
-import type { ServerSentEvent } from "./parse-sse-stream.js";
+import type { ServerSentEvent } from "../sse/parse-sse.js";
 import { bodyExcerpt } from "../body-excerpt.js";
 
 export interface OpenAiStreamContext extends OpenAiStreamErrorContext {

@@ -9,7 +9,7 @@ import { sendOpenAiChatRequest, type OpenAiTransport } from "./send-openai-chat-
 import { mapOpenAiError } from "./map-openai-error.js";
 import { mapOpenAiResponse } from "./map-openai-response.js";
 import { mapOpenAiStream } from "./map-openai-stream.js";
-import { parseSseStream } from "./parse-sse-stream.js";
+import { parseSse } from "../sse/parse-sse.js";
 
 /**
  * One streamed chat completion. Nothing is sent until the first `next()`; a non-2xx answer rejects that
@@ -42,7 +42,7 @@ export async function* streamOpenAiChat(
       yield* replayAsEvents(mapOpenAiResponse(bodyText, { ...context, status, requestedModel: deployment.model, headers }));
       return;
     }
-    yield* mapOpenAiStream(parseSseStream(response.body), { ...context, status, requestedModel: deployment.model, headers });
+    yield* mapOpenAiStream(parseSse(response.body), { ...context, status, requestedModel: deployment.model, headers });
   } catch (error) {
     throw mapTransportError(error, deadline, context, deployment.timeoutMs);
   } finally {
