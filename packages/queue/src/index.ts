@@ -5,3 +5,6 @@ export * from "./request-store.js";
 export * from "./request-events.js";
 export * from "./queue-registry.js";
 export * from "./rate-limit-store.js";
+export * from "./response-cache/response-cache.js";
+export * from "./response-cache/response-cache-key.js";
+export * from "./circuit-breaker/circuit-breakers.js";

@@ -9,6 +9,10 @@ export interface KeyNames {
   requestEvents(): string;
   /** The latest rate-limit state a deployment's provider reported (JSON). */
   deploymentRateLimit(deploymentId: string): string;
+  /** A deployment's circuit breaker state, shared by every API and worker process (hash, see lua/breaker-*.lua). */
+  deploymentBreaker(deploymentId: string): string;
+  /** One response-cache entry (JSON); `hash` is `responseCacheKey(tenant, request)`. */
+  responseCache(tenant: string, hash: string): string;
 }
 
 export function keyNames(prefix: string): KeyNames {
@@ -17,5 +21,7 @@ export function keyNames(prefix: string): KeyNames {
     requestHops: (id) => `${prefix}:request:${id}:hops`,
     requestEvents: () => `${prefix}:events:request`,
     deploymentRateLimit: (deploymentId) => `${prefix}:deployment:${deploymentId}:ratelimit`,
+    deploymentBreaker: (deploymentId) => `${prefix}:deployment:${deploymentId}:breaker`,
+    responseCache: (tenant, hash) => `${prefix}:response-cache:${tenant}:${hash}`,
   };
 }

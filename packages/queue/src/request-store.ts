@@ -14,6 +14,8 @@ import {
   type RequestError,
   type RequestRecord,
   type RequestStatus,
+  type RetryState,
+  retryStateSchema,
   type Tier,
   type TokenUsage,
   type TruncationRecord,
@@ -32,7 +34,7 @@ export interface NewRequest {
 }
 
 export type Outcome =
-  | { status: "succeeded"; result: ChatResult; usage: TokenUsage; costUsd: number; deploymentId: string }
+  | { status: "succeeded"; result: ChatResult; usage: TokenUsage; costUsd: number; deploymentId: string; servedFromCache?: boolean }
   | { status: "failed"; error: RequestError };
 
 export type TransitionResult = "applied" | "already_terminal" | "missing";
@@ -109,6 +111,7 @@ export class RequestStore {
       status?: Exclude<RequestStatus, "succeeded" | "failed">;
       deploymentId?: string;
       truncation?: TruncationRecord;
+      retry?: RetryState;
       hop?: Hop;
     },
   ): Promise<TransitionResult> {
@@ -116,6 +119,7 @@ export class RequestStore {
     if (change.status) fields.push("status", change.status);
     if (change.deploymentId) fields.push("deploymentId", change.deploymentId);
     if (change.truncation) fields.push("truncation", JSON.stringify(change.truncation));
+    if (change.retry) fields.push("retry", JSON.stringify(change.retry));
     const code = await this.scripts.updateRequest(
       [this.keys.request(id), this.keys.requestHops(id)],
       [change.hop ? JSON.stringify(change.hop) : "", this.now(), ...fields],
@@ -132,6 +136,7 @@ export class RequestStore {
             "usage", JSON.stringify(outcome.usage),
             "costUsd", outcome.costUsd,
             "deploymentId", outcome.deploymentId,
+            ...(outcome.servedFromCache ? ["servedFromCache", "1"] : []),
           ]
         : ["error", JSON.stringify(outcome.error)];
     const code = await this.scripts.finishRequest(
@@ -185,5 +190,7 @@ function parseRecord(hash: Record<string, string>, hops: Hop[]): RequestRecord {
     costUsd: optionalNumber(hash.costUsd),
     error: optionalJson(hash.error, (value) => requestErrorSchema.parse(value)),
     truncation: optionalJson(hash.truncation, (value) => truncationSchema.parse(value)),
+    retry: optionalJson(hash.retry, (value) => retryStateSchema.parse(value)),
+    servedFromCache: hash.servedFromCache === "1" ? true : undefined,
   });
 }
