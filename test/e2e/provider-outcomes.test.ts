@@ -2,14 +2,25 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { createRedis, RateLimitStore } from "@switchyard/queue";
+import { CircuitBreakers, createRedis, RateLimitStore } from "@switchyard/queue";
+import { resilienceSchema } from "@switchyard/config";
 import { startStack, type TestStack } from "../support/stack.js";
 
 // What the provider stage does with what providers answer, through the whole stack: truncation to a small context
 // window (recorded on the request), a request that cannot fit, providers' errors in each wire format turned into
 // the request's error code, and providers' rate-limit headers recorded per deployment.
+// No fallbacks, retries or retry rounds here: each provider answer becomes the request's outcome (the cascade
+// has its own tests in cascade.test.ts).
 const CONFIG = `
 redis: { url: "redis://127.0.0.1:6379", prefix: "{sy}" }
+resilience:
+  maxFallbacks: 0
+  retryQueue: { maxRounds: 0 }
+  onFailure:
+    rate_limited: { action: wait_or_fallback, maxAttempts: 1 }
+    server: { action: retry_then_fallback, maxAttempts: 1 }
+    overloaded: { action: retry_then_fallback, maxAttempts: 1 }
+    invalid_response: { action: retry_then_fallback, maxAttempts: 1 }
 deployments:
   - { id: tiny-openai, provider: openai, format: openai-chat, model: tiny-gpt, baseUrl: "\${PROVIDER_SIM_URL}/v1",
       pricePer1kInputUsd: 0.001, pricePer1kOutputUsd: 0.002, contextWindowTokens: 400, defaultMaxOutputTokens: 50,
@@ -29,6 +40,7 @@ describe("provider outcomes through the stack", () => {
   let stack: TestStack;
   let dir: string;
   let rateLimits: RateLimitStore;
+  let breakers: CircuitBreakers;
   let redis: ReturnType<typeof createRedis>;
 
   beforeAll(async () => {
@@ -37,6 +49,7 @@ describe("provider outcomes through the stack", () => {
     stack = await startStack(inject("redisUrl"), { SWITCHYARD_CONFIG: join(dir, "switchyard.yaml") });
     redis = createRedis(inject("redisUrl"), "producer");
     rateLimits = new RateLimitStore(redis, stack.prefix);
+    breakers = new CircuitBreakers(redis, stack.prefix, resilienceSchema.parse({}).breaker);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -45,6 +58,8 @@ describe("provider outcomes through the stack", () => {
   });
   beforeEach(async () => {
     await fetch(`${stack.simUrl}/_sim/reset`, { method: "POST" });
+    // quota_exhausted opens its deployment's circuit; each case starts with every circuit closed.
+    await Promise.all(["tiny-openai", "claude-a", "gemini-a", "local-a"].map((id) => breakers.reset(id)));
   });
 
   async function sim(patch: unknown) {
@@ -105,7 +120,12 @@ describe("provider outcomes through the stack", () => {
     expect(record.status).toBe("failed");
     expect(record.error).toMatchObject({ code, deployment_id: deployment });
     if (status !== 200) expect(record.error.http_status).toBe(status);
-    expect(record.hops.at(-1)).toMatchObject({ stage: "provider", outcome: "error", error: { code } });
+    const providerHops = record.hops.filter((hop: { stage: string }) => hop.stage === "provider");
+    expect(providerHops).toHaveLength(1);
+    expect(providerHops[0]).toMatchObject({ deployment_id: deployment, outcome: "error", error: { code } });
+    // A transient failure goes on to the cache stage, which has nothing, and no retry round is allowed here; a
+    // context that is too long has nowhere larger to go and fails at once.
+    expect(record.hops.at(-1)).toMatchObject(code === "context_length" ? { stage: "provider" } : { stage: "cache", outcome: "error" });
   });
 
   it("records the provider's rate-limit headers per deployment", async () => {

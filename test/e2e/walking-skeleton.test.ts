@@ -83,7 +83,7 @@ describe("walking skeleton", () => {
     expect(record.error.message).toMatch(/latency/);
   });
 
-  it("records a provider error and marks the request failed", async () => {
+  it("retries a failing provider, queues the request for retry with the reason, and completes it once healed", async () => {
     const control = await fetch(`${stack.simUrl}/_sim/config`, {
       method: "PATCH",
       headers: { "content-type": "application/json" },
@@ -91,13 +91,31 @@ describe("walking skeleton", () => {
     });
     expect(control.status).toBe(200);
     try {
+      // PII: only the private local deployment may serve it, so there is nothing to fall back to.
       const submitted = await stack.api.post("/v1/requests", {
         messages: [{ role: "user", content: "Call me at +1 415 555 0132 please" }],
       });
-      const record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
-      expect(record.status).toBe("failed");
-      expect(record.error).toMatchObject({ code: "server", deployment_id: "local-llama-3-1-8b", http_status: 500 });
-      expect(record.hops.at(-1)).toMatchObject({ stage: "provider", outcome: "error" });
+      let record = (await stack.api.get(`/v1/requests/${submitted.body.id}`)).body;
+      for (let poll = 0; poll < 100 && record.status !== "queued_for_retry"; poll++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        record = (await stack.api.get(`/v1/requests/${submitted.body.id}`)).body;
+      }
+      expect(record.status).toBe("queued_for_retry");
+      expect(record.retry).toMatchObject({ round: 1, reason: expect.stringMatching(/^server: /) });
+      const providerHops = record.hops.filter((hop: { stage: string }) => hop.stage === "provider");
+      expect(providerHops.map((hop: { attempt: number; error: { code: string; http_status: number } }) => [hop.attempt, hop.error.code, hop.error.http_status])).toEqual([
+        [1, "server", 500],
+        [2, "server", 500],
+        [3, "server", 500],
+      ]);
+      expect(new Set(providerHops.map((hop: { deployment_id: string }) => hop.deployment_id))).toEqual(new Set(["local-llama-3-1-8b"]));
+      expect(record.hops.at(-1)).toMatchObject({ stage: "cache", note: expect.stringMatching(/cache not used; retry round 1/) });
+
+      await fetch(`${stack.simUrl}/_sim/reset`, { method: "POST" });
+      record = (await stack.api.get(`/v1/requests/${submitted.body.id}?wait=20`)).body;
+      expect(record.status).toBe("succeeded");
+      expect(record.deployment_id).toBe("local-llama-3-1-8b");
+      expect(record.hops.map((hop: { stage: string }) => hop.stage).slice(-2)).toEqual(["retry", "provider"]);
     } finally {
       await fetch(`${stack.simUrl}/_sim/reset`, { method: "POST" });
     }

@@ -2,9 +2,11 @@ import type { Worker } from "bullmq";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
 import { createAdapterRegistry } from "@switchyard/providers";
-import { createRedis, QueueRegistry, RateLimitStore, RequestStore } from "@switchyard/queue";
+import { CircuitBreakers, createRedis, QueueRegistry, RateLimitStore, RequestStore, ResponseCache } from "@switchyard/queue";
+import type { CascadeDependencies } from "./cascade/cascade-dependencies.js";
 import { startDispatcher } from "./dispatcher/start-dispatcher.js";
 import { startProviderPools } from "./provider-pool/start-provider-pools.js";
+import { startStages } from "./stages/start-stages.js";
 import { workerEnvSchema } from "./worker-env.js";
 
 const logger = createLogger({ service: "worker" });
@@ -21,20 +23,28 @@ async function main(): Promise<void> {
     keepFailedAgeSeconds: config.jobs.keepFailedAgeSeconds,
   });
   const adapters = createAdapterRegistry();
+  const cascade: CascadeDependencies = {
+    config,
+    store,
+    queues,
+    breakers: new CircuitBreakers(redis, config.redis.prefix, config.resilience.breaker),
+    cache: new ResponseCache(redis, config.redis.prefix, { ttlSeconds: config.resilience.cache.ttlSeconds }),
+    logger,
+    now: Date.now,
+    random: Math.random,
+  };
 
   const workers: Worker[] = [];
   if (env.SWITCHYARD_WORKER_ROLES.includes("dispatcher")) {
-    workers.push(...startDispatcher({ config, store, queues, logger, now: Date.now }));
+    // The cache and retry stages start rounds, as the dispatcher does; they run with it.
+    workers.push(...startDispatcher(cascade), ...startStages(cascade));
   }
   if (env.SWITCHYARD_WORKER_ROLES.includes("providers")) {
     workers.push(
       ...startProviderPools({
-        config,
-        store,
+        ...cascade,
         rateLimits: new RateLimitStore(redis, config.redis.prefix),
         adapters,
-        logger,
-        now: Date.now,
         providers: env.SWITCHYARD_PROVIDERS,
       }),
     );

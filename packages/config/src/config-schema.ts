@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { COMPLEXITIES, DOMAINS, TIERS } from "@switchyard/contracts";
+import { resilienceSchema } from "./resilience-schema.js";
 
 /** Wire formats a deployment can speak; one adapter each in `@switchyard/providers`. */
 export const PROVIDER_FORMATS = ["openai-chat", "anthropic-messages", "gemini"] as const;
@@ -153,8 +154,13 @@ export const configSchema = z
       .default({ keepCompletedCount: 1000, keepFailedAgeSeconds: 7 * 24 * 3600 }),
     weights: weightsSchema.default({ quality: 0.4, cost: 0.3, latency: 0.3 }),
     tiers: tiersSchema.default({}),
-    /** Fallback chains by tier (deployment ids in order); used by the resilience stage. */
+    /**
+     * Fallback chains (deployment ids in order), keyed by tier, or by a deployment id for the chain to follow
+     * when that deployment is the primary (the per-route chain; it wins over the tier's). Without one, the
+     * chain is the rest of the dispatcher's ranking.
+     */
     fallbacks: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+    resilience: resilienceSchema,
     deployments: z.array(deploymentSchema).min(1, "at least one deployment is required"),
   })
   .strict()
@@ -174,6 +180,9 @@ export const configSchema = z
       });
     }
     for (const [name, chain] of Object.entries(config.fallbacks)) {
+      if (!(TIERS as readonly string[]).includes(name) && !ids.has(name)) {
+        ctx.addIssue({ code: "custom", path: ["fallbacks", name], message: `"${name}" is neither a tier nor a deployment id` });
+      }
       chain.forEach((id, index) => {
         if (!ids.has(id)) {
           ctx.addIssue({ code: "custom", path: ["fallbacks", name, index], message: `unknown deployment "${id}"` });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cacheModeSchema } from "./cache-mode.js";
 
 /** One part of a multi-part message content (OpenAI shape). */
 export const contentPartSchema = z.discriminatedUnion("type", [
@@ -57,6 +58,8 @@ export const requestConstraintsSchema = z
     maxLatencyMs: z.number().int().positive().optional(),
     /** Only local/private deployments may serve this request. */
     requiresLocal: z.boolean().optional(),
+    /** The request's deadline, from acceptance: fallbacks and the retry queue give up after it. */
+    timeoutMs: z.number().int().min(1_000).max(7 * 24 * 3_600_000).optional(),
   })
   .strict();
 export type RequestConstraints = z.infer<typeof requestConstraintsSchema>;
@@ -123,6 +126,8 @@ export const chatRequestSchema = z
     user: z.string().max(256).optional(),
     metadata: requestMetadataSchema.optional(),
     constraints: requestConstraintsSchema.optional(),
+    /** Response cache use; the config's `resilience.cache.defaultMode` when absent. */
+    cache: cacheModeSchema.optional(),
     tenant: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, "tenant must be 1-64 characters of letters, digits, '_', '.', '-'")

@@ -1,6 +1,7 @@
 export * from "./tier.js";
 export * from "./chat-request.js";
 export * from "./client-format.js";
+export * from "./cache-mode.js";
 export * from "./classification.js";
 export * from "./chat-result.js";
 export * from "./chat-stream.js";

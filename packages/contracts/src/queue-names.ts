@@ -18,3 +18,7 @@ export function deploymentQueueName(deploymentId: string): string {
 export function hopJobId(requestId: string, hop: number): string {
   return `${requestId}-h${hop}`;
 }
+
+/** The cascade's own stages, after the deployments: the response cache, then the retry queue. */
+export const CACHE_STAGE_QUEUE = `stage${QUEUE_NAME_DELIMITER}cache`;
+export const RETRY_STAGE_QUEUE = `stage${QUEUE_NAME_DELIMITER}retry`;

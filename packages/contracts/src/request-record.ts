@@ -5,7 +5,11 @@ import { chatResultSchema, tokenUsageSchema } from "./chat-result.js";
 import { providerErrorKindSchema } from "./provider-error.js";
 import { clientFormatSchema } from "./client-format.js";
 
-export const REQUEST_STATUSES = ["queued", "dispatched", "running", "succeeded", "failed"] as const;
+/**
+ * `queued_for_retry`: every deployment and the cache failed; the request waits in the retry queue (with the
+ * reason in `retry`) until its next round or its deadline.
+ */
+export const REQUEST_STATUSES = ["queued", "dispatched", "running", "queued_for_retry", "succeeded", "failed"] as const;
 export const requestStatusSchema = z.enum(REQUEST_STATUSES);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
@@ -17,7 +21,10 @@ export function isTerminalStatus(status: RequestStatus): boolean {
 /** Why a request failed, in a shape callers can branch on. */
 export const requestErrorSchema = z.object({
   /** A provider error kind, or one of Switchyard's own codes. */
-  code: z.union([providerErrorKindSchema, z.enum(["no_eligible_deployment", "invalid_job", "internal"])]),
+  code: z.union([
+    providerErrorKindSchema,
+    z.enum(["no_eligible_deployment", "circuit_open", "deadline_exceeded", "invalid_job", "internal"]),
+  ]),
   message: z.string(),
   deploymentId: z.string().optional(),
   httpStatus: z.number().int().optional(),
@@ -27,7 +34,7 @@ export type RequestError = z.infer<typeof requestErrorSchema>;
 /** One step of a request's journey: a job in a named queue and how it ended. */
 export const hopSchema = z.object({
   n: z.number().int().positive(),
-  stage: z.enum(["dispatch", "provider"]),
+  stage: z.enum(["dispatch", "provider", "cache", "retry"]),
   queue: z.string(),
   jobId: z.string(),
   deploymentId: z.string().optional(),
@@ -50,6 +57,14 @@ export const truncationSchema = z.object({
 });
 export type TruncationRecord = z.infer<typeof truncationSchema>;
 
+/** Why a request waits in the retry queue, and when it runs again. */
+export const retryStateSchema = z.object({
+  round: z.number().int().positive(),
+  reason: z.string(),
+  nextAttemptAtMs: z.number().int(),
+});
+export type RetryState = z.infer<typeof retryStateSchema>;
+
 export const requestRecordSchema = z.object({
   id: z.string(),
   status: requestStatusSchema,
@@ -68,5 +83,8 @@ export const requestRecordSchema = z.object({
   costUsd: z.number().nonnegative().optional(),
   error: requestErrorSchema.optional(),
   truncation: truncationSchema.optional(),
+  retry: retryStateSchema.optional(),
+  /** The result came from the response cache (`result` is a copy of an earlier answer). */
+  servedFromCache: z.boolean().optional(),
 });
 export type RequestRecord = z.infer<typeof requestRecordSchema>;

@@ -149,7 +149,6 @@ export function selectDeployments(input: SelectionInput): Selection {
 
   const hardViolation = (deployment: DeploymentConfig): string | undefined => {
     if (!deployment.enabled) return "disabled";
-    if (!isAvailable(deployment.id)) return "unavailable";
     if (privacy !== undefined && !deployment.private) return `${privacy}: deployment is not private`;
     if (restrictToRequested && deployment.id !== requested && deployment.model !== requested) {
       return `not the requested model "${requested}"`;
@@ -162,6 +161,8 @@ export function selectDeployments(input: SelectionInput): Selection {
     if (constraints?.maxLatencyMs !== undefined && deployment.typicalLatencyMs > constraints.maxLatencyMs) {
       return `typical latency ${deployment.typicalLatencyMs}ms > maxLatencyMs ${constraints.maxLatencyMs}`;
     }
+    // Last, so "unavailable" means "would serve it, but not now" (an open circuit).
+    if (!isAvailable(deployment.id)) return "unavailable";
     return undefined;
   };
 

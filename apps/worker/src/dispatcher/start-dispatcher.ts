@@ -1,10 +1,11 @@
 import { Worker } from "bullmq";
 import { TIERS, tierQueueName } from "@switchyard/contracts";
 import { workerOptions } from "../worker-options.js";
-import { dispatchRequest, type DispatchDependencies } from "./dispatch-request.js";
+import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
+import { dispatchRequest } from "./dispatch-request.js";
 
 /** One BullMQ worker per tier queue, each running the dispatcher. */
-export function startDispatcher(dependencies: DispatchDependencies): Worker[] {
+export function startDispatcher(dependencies: CascadeDependencies): Worker[] {
   const { config, logger } = dependencies;
   const processor = dispatchRequest(dependencies);
   return TIERS.map((tier) => {

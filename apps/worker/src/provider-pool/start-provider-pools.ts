@@ -1,19 +1,14 @@
 import { Worker } from "bullmq";
 import { deploymentQueueName } from "@switchyard/contracts";
-import type { SwitchyardConfig } from "@switchyard/config";
-import type { RateLimitStore, RequestStore } from "@switchyard/queue";
+import type { RateLimitStore } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
-import type { Logger } from "@switchyard/logging";
+import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { workerOptions } from "../worker-options.js";
 import { callDeployment } from "./call-deployment.js";
 
-export interface ProviderPoolsDependencies {
-  config: SwitchyardConfig;
-  store: RequestStore;
+export interface ProviderPoolsDependencies extends CascadeDependencies {
   rateLimits: RateLimitStore;
   adapters: AdapterRegistry;
-  logger: Logger;
-  now: () => number;
   /** Only these providers' pools; all when empty. */
   providers: string[];
 }
