@@ -25,7 +25,9 @@ export function buildFallbackChain(input: FallbackChainInput): string[] {
   const { primary, pool, tier, configured, maxFallbacks } = input;
   const allowed = new Set(pool.map((deployment) => deployment.id));
   allowed.delete(primary.id);
-  const chosen = configured[primary.id] ?? configured[tier];
+  // Own keys only: a deployment may be called `constructor`, which every plain object inherits.
+  const chainFor = (key: string) => (Object.hasOwn(configured, key) ? configured[key] : undefined);
+  const chosen = chainFor(primary.id) ?? chainFor(tier);
   const chain = chosen ? chosen.filter((id) => allowed.has(id)) : derivedChain(primary, pool);
   return [...new Set(chain)].slice(0, maxFallbacks);
 }
