@@ -132,7 +132,7 @@ describe("walking skeleton", () => {
     expect(badWait.body.error.param).toBe("wait");
   });
 
-  it("serves Bull Board behind authentication with tier and deployment queues", async () => {
+  it("serves Bull Board behind authentication with tier, deployment and cascade stage queues", async () => {
     const anonymous = await fetch(`${stack.apiUrl}/admin/queues`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/Basic/);
@@ -145,6 +145,7 @@ describe("walking skeleton", () => {
     const names: string[] = queues.body.queues.map((queue: { name: string }) => queue.name);
     expect(names).toEqual(expect.arrayContaining(["tier.premium", "tier.private", "tier.fast", "tier.standard", "tier.batch"]));
     expect(names).toEqual(expect.arrayContaining(["deployment.openai-gpt-4-1", "deployment.local-llama-3-1-8b"]));
+    expect(names).toEqual(expect.arrayContaining(["stage.cache", "stage.retry"]));
   });
 
   it("serves the docs behind the same login", async () => {

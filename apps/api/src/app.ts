@@ -3,13 +3,14 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "@switchyard/logging";
 import { bullBoardRouter, DASHBOARD_PATH } from "./dashboard/bull-board.js";
+import { deploymentsRouter, type DeploymentsRouterDependencies } from "./deployments/deployments-router.js";
 import { docsRouter, DOCS_PATH } from "./docs/docs-router.js";
 import { errorHandler, notFoundHandler } from "./http/error-handler.js";
 import { requireAdmin, type AdminCredentials } from "./http/require-admin.js";
 import { requireJsonBody } from "./http/require-json.js";
 import { requestsRouter, type RequestsRouterDependencies } from "./requests/requests-router.js";
 
-export interface AppDependencies extends RequestsRouterDependencies {
+export interface AppDependencies extends RequestsRouterDependencies, DeploymentsRouterDependencies {
   redis: Redis;
   logger: Logger;
   credentials: AdminCredentials;
@@ -37,6 +38,8 @@ export function createApp(dependencies: AppDependencies): Express {
   app.use(
     "/v1",
     requireAdmin(dependencies.credentials, { challenge: false }),
+    // Takes no bodies, so it comes before the JSON checks: a bare `POST …/circuit/reset` needs no Content-Type.
+    deploymentsRouter(dependencies),
     requireJsonBody(),
     express.json({ limit: dependencies.bodyLimitBytes, type: () => true, strict: true }),
     requestsRouter(dependencies),

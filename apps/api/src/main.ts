@@ -1,9 +1,18 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { TIERS } from "@switchyard/contracts";
+import { CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE, TIERS } from "@switchyard/contracts";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
-import { createRedis, QueueRegistry, RequestEvents, RequestStore, waitForRedis } from "@switchyard/queue";
+import {
+  checkRedisDurability,
+  CircuitBreakers,
+  createRedis,
+  QueueRegistry,
+  RateLimitStore,
+  RequestEvents,
+  RequestStore,
+  waitForRedis,
+} from "@switchyard/queue";
 import { apiEnvSchema } from "./api-env.js";
 import { createApp } from "./app.js";
 import { DASHBOARD_PATH } from "./dashboard/bull-board.js";
@@ -21,6 +30,8 @@ async function main(): Promise<void> {
 
   const redis = createRedis(config.redis.url, "producer", "switchyard-api");
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+  // Warns (never refuses) if Redis may evict or forget accepted work; runs once the connection is ready.
+  void checkRedisDurability(redis, logger);
   const queues = new QueueRegistry(redis, {
     prefix: config.redis.prefix,
     keepCompletedCount: config.jobs.keepCompletedCount,
@@ -28,6 +39,7 @@ async function main(): Promise<void> {
   });
   for (const tier of TIERS) queues.tier(tier);
   for (const deployment of config.deployments) queues.deployment(deployment.id);
+  for (const stage of [CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE]) queues.byName(stage);
 
   const store = new RequestStore(redis, config.redis.prefix, config.records.ttlSeconds);
   const subscriber = createRedis(config.redis.url, "worker", "switchyard-api-events");
@@ -43,6 +55,9 @@ async function main(): Promise<void> {
     events,
     logger,
     now: Date.now,
+    deployments: config.deployments,
+    breakers: new CircuitBreakers(redis, config.redis.prefix, config.resilience.breaker),
+    rateLimits: new RateLimitStore(redis, config.redis.prefix),
     longPollMaxSeconds: config.api.longPollMaxSeconds,
     bodyLimitBytes: config.api.bodyLimitBytes,
     credentials: { adminKey, dashboardUsername: config.dashboard.username, ...(dashboardPassword ? { dashboardPassword } : {}) },

@@ -2,7 +2,7 @@ import type { Worker } from "bullmq";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
 import { createAdapterRegistry } from "@switchyard/providers";
-import { CircuitBreakers, createRedis, QueueRegistry, RateLimitStore, RequestStore, ResponseCache } from "@switchyard/queue";
+import { checkRedisDurability, CircuitBreakers, createRedis, QueueRegistry, RateLimitStore, RequestStore, ResponseCache } from "@switchyard/queue";
 import type { CascadeDependencies } from "./cascade/cascade-dependencies.js";
 import { startDispatcher } from "./dispatcher/start-dispatcher.js";
 import { startProviderPools } from "./provider-pool/start-provider-pools.js";
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const redis = createRedis(config.redis.url, "worker", "switchyard-worker");
   redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+  // Warns (never refuses) if Redis may evict or forget accepted work; runs once the connection is ready.
+  void checkRedisDurability(redis, logger);
   const store = new RequestStore(redis, config.redis.prefix, config.records.ttlSeconds);
   const queues = new QueueRegistry(redis, {
     prefix: config.redis.prefix,

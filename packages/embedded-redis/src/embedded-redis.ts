@@ -9,7 +9,17 @@ export interface EmbeddedRedisOptions {
   port?: number;
   /** Append-only persistence, so a restart keeps accepted jobs. */
   appendOnly?: boolean;
+  /**
+   * When the AOF is fsynced (default `everysec`). `always` fsyncs before each reply, so a crash (SIGKILL)
+   * loses nothing that was acknowledged; `everysec` may lose the last second of acknowledged writes.
+   */
+  appendFsync?: "always" | "everysec" | "no";
   binary?: string;
+  /**
+   * More `redis-server` arguments, after the defaults so they win (e.g. `["--maxmemory-policy", "allkeys-lru"]`
+   * to test what Switchyard says about an unsafe Redis).
+   */
+  extraArgs?: readonly string[];
 }
 
 export const INSTALL_HINT = [
@@ -60,11 +70,12 @@ export class EmbeddedRedis {
       "--dir", this.options.dataDir,
       "--save", "",
       "--appendonly", this.options.appendOnly === false ? "no" : "yes",
-      "--appendfsync", "everysec",
+      "--appendfsync", this.options.appendFsync ?? "everysec",
       // BullMQ requires that Redis never evicts its keys.
       "--maxmemory-policy", "noeviction",
       "--daemonize", "no",
       "--loglevel", "warning",
+      ...(this.options.extraArgs ?? []),
     ];
     const child = spawn(this.options.binary ?? "redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
     this.child = child;

@@ -8,3 +8,4 @@ export * from "./rate-limit-store.js";
 export * from "./response-cache/response-cache.js";
 export * from "./response-cache/response-cache-key.js";
 export * from "./circuit-breaker/circuit-breakers.js";
+export * from "./redis-durability.js";

@@ -1,17 +1,6 @@
 import type { ClientFormat, RequestRecord } from "@switchyard/contracts";
+import { toSnake } from "../http/to-snake.js";
 import { clientResponse } from "./client-formats/client-response.js";
-
-function snakeCase(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-function toSnake(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toSnake);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [snakeCase(key), toSnake(inner)]));
-  }
-  return value;
-}
 
 /**
  * The public JSON of a request record: the stored record with snake_case keys, like the rest of the API, plus, once
