@@ -10,8 +10,9 @@ export interface EmbeddedRedisOptions {
   /** Append-only persistence, so a restart keeps accepted jobs. */
   appendOnly?: boolean;
   /**
-   * When the AOF is fsynced (default `everysec`). `always` fsyncs before each reply, so a crash (SIGKILL)
-   * loses nothing that was acknowledged; `everysec` may lose the last second of acknowledged writes.
+   * When the AOF is fsynced (default `everysec`). `always` fsyncs before each reply, so not even a machine crash
+   * loses an acknowledged write; with `everysec` a machine crash may lose the last second of them (a crash of
+   * redis-server alone does not: its writes are already in the OS's page cache).
    */
   appendFsync?: "always" | "everysec" | "no";
   binary?: string;
