@@ -8,12 +8,8 @@ import { TerminalEventCounter } from "../support/terminal-events.js";
 
 // A provider job whose worker dies three times in a row (a poison request that crashes it, or unlucky rolling
 // kills). BullMQ allows `maxStalledCount` (2) recoveries; on the third stall it fails the job ("job stalled more than
-// allowable limit") without running the processor again, so nothing of Switchyard's sees it and the request record
-// stays `running` for good: an accepted request that never becomes terminal.
-//
-// KNOWN BUG, reported with this test: the second case is `it.fails` until the workers turn BullMQ's stalled-limit
-// failure into the request's terminal failure (e.g. a `failed` handler on every pool that finishes the record).
-// When that lands, the case starts failing here: drop `.fails`.
+// allowable limit") without running the processor again. Every pool listens for that (`failAbandonedJobs`, keyed
+// on BullMQ's `deferredFailure`) and fails the request with `stalled`, so it still ends terminal, exactly once.
 const CONFIG = `
 redis: { url: "redis://127.0.0.1:6379", prefix: "{sy}" }
 deployments:
@@ -72,10 +68,12 @@ describe("chaos: a job whose worker dies three times", () => {
     expect(job.failedReason).toBe("job stalled more than allowable limit");
   });
 
-  it.fails("still ends the request terminal, exactly once", async () => {
+  it("still ends the request terminal, exactly once, as stalled", async () => {
     const audit = await auditRequests({ redisUrl: redis.url, prefix: fleet.prefix, ids: [requestId], events, drainTimeoutMs: 3_000 });
     printCounts("job stalled three times", { ...audit.counts, recordStatus: audit.records.get(requestId)?.status });
     expect(audit.counts.lost).toBe(0);
     expect(audit.counts.duplicated).toBe(0);
+    const record = (await fleet.api.get(`/v1/requests/${requestId}`)).body;
+    expect(record).toMatchObject({ status: "failed", error: { code: "stalled" } });
   });
 });

@@ -1,5 +1,6 @@
 import { Worker } from "bullmq";
 import { TIERS, tierQueueName } from "@switchyard/contracts";
+import { failAbandonedJobs } from "../failure/abandoned-job.js";
 import { workerOptions } from "../worker-options.js";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { dispatchRequest } from "./dispatch-request.js";
@@ -13,6 +14,7 @@ export function startDispatcher(dependencies: CascadeDependencies): Worker[] {
     const worker = new Worker(tierQueueName(tier), processor, workerOptions(config.redis.url, config.redis.prefix, concurrency));
     worker.on("error", (error) => logger.warn({ err: error, queue: tierQueueName(tier) }, "dispatcher worker error"));
     worker.on("failed", (job, error) => logger.error({ jobId: job?.id, err: error }, "dispatch job failed"));
+    failAbandonedJobs(worker, dependencies);
     return worker;
   });
 }

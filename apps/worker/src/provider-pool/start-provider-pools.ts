@@ -3,6 +3,7 @@ import { deploymentQueueName } from "@switchyard/contracts";
 import type { RateLimitStore } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
+import { failAbandonedJobs } from "../failure/abandoned-job.js";
 import { workerOptions } from "../worker-options.js";
 import { callDeployment } from "./call-deployment.js";
 
@@ -27,6 +28,7 @@ export function startProviderPools(dependencies: ProviderPoolsDependencies): Wor
       const processor = callDeployment({ ...dependencies, deployment, logger: logger.child({ provider: deployment.provider }) });
       const worker = new Worker(queue, processor, workerOptions(config.redis.url, config.redis.prefix, deployment.limits.concurrency));
       worker.on("error", (error) => logger.warn({ err: error, queue }, "provider worker error"));
+      failAbandonedJobs(worker, dependencies);
       return worker;
     });
 }

@@ -1,6 +1,7 @@
 import { Worker } from "bullmq";
 import { CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE } from "@switchyard/contracts";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
+import { failAbandonedJobs } from "../failure/abandoned-job.js";
 import { workerOptions } from "../worker-options.js";
 import { cacheStage } from "./cache-stage.js";
 import { retryStage } from "./retry-stage.js";
@@ -18,6 +19,7 @@ export function startStages(dependencies: CascadeDependencies): Worker[] {
     const worker = new Worker(queue, processor, workerOptions(config.redis.url, config.redis.prefix, STAGE_CONCURRENCY));
     worker.on("error", (error) => logger.warn({ err: error, queue }, "stage worker error"));
     worker.on("failed", (job, error) => logger.error({ jobId: job?.id, err: error, queue }, "stage job failed"));
+    failAbandonedJobs(worker, dependencies);
     return worker;
   });
 }
