@@ -5,6 +5,7 @@ import {
   hopSchema,
   requestErrorSchema,
   requestRecordSchema,
+  requestStatusSchema,
   tokenUsageSchema,
   type ChatRequest,
   type ChatResult,
@@ -155,6 +156,12 @@ export class RequestStore {
     if (!hash.status) return undefined;
     const hops = hopTexts.map((text) => hopSchema.parse(JSON.parse(text)));
     return parseRecord(hash, hops);
+  }
+
+  /** The record's status alone (one HGET), or undefined when it does not exist. */
+  async status(id: string): Promise<RequestStatus | undefined> {
+    const status = await this.redis.hget(this.keys.request(id), "status");
+    return status === null ? undefined : requestStatusSchema.parse(status);
   }
 
   /** The original request body, kept for replays and retries. */
