@@ -8,6 +8,8 @@ import { directCall } from "./direct-call.js";
 import { ROOT, startApp, type BenchProcess } from "./processes.js";
 import { writeJson, writeMarkdown, type BenchResult } from "./report.js";
 import { round } from "./stats.js";
+import { FAILOVER_FLEET, failoverBreaker, writeFailoverConfig } from "./failover-config.js";
+import { switchyardFailover, type FailoverResult, type PhaseResult } from "./failover-run.js";
 import { switchyardLatency, switchyardThroughput } from "./switchyard-run.js";
 
 // pnpm bench [--quick]: every scenario runs its baseline in the same run, on the same Redis and machine.
@@ -20,6 +22,8 @@ const settings = {
   asyncRequests: quick ? 2_000 : 10_000,
   warmupRequests: quick ? 200 : 1_000,
   sequentialRequests: quick ? 100 : 500,
+  failoverRounds: quick ? 2 : 5,
+  failoverRequestsPerRound: quick ? 100 : 200,
   providerLatencyMs: 0,
   workerProcesses: Number(process.env.BENCH_WORKERS ?? 1),
   redisAppendOnly: true,
@@ -43,21 +47,28 @@ async function main(): Promise<void> {
     const direct = await directCall(simUrl, settings.directRequests, settings.clientConcurrency, settings.sequentialRequests);
     console.log(`direct: ${round(direct.requestsPerSecond)} req/s, p50 ${round(direct.p50Ms)} ms, p99 ${round(direct.p99Ms)} ms`);
 
-    const prefix = `{bench${randomBytes(3).toString("hex")}}`;
-    const adminKey = `sy_bench_${randomBytes(12).toString("hex")}`;
-    const apiPort = await freePort();
-    const env = { REDIS_URL: redis.url, SWITCHYARD_REDIS_PREFIX: prefix, PROVIDER_SIM_URL: simUrl, SWITCHYARD_ADMIN_KEY: adminKey };
-    for (let index = 0; index < settings.workerProcesses; index++) {
-      processes.push(await startApp("worker", env, /worker started/));
-    }
-    processes.push(await startApp("api", { ...env, PORT: String(apiPort) }, /API listening/));
-    const target = { apiUrl: `http://127.0.0.1:${apiPort}`, adminKey, redisUrl: redis.url, prefix };
+    const stack = await startStack(redis.url, { PROVIDER_SIM_URL: simUrl }, processes);
+    const target = stack.target;
 
     await switchyardThroughput(target, settings.warmupRequests, settings.clientConcurrency);
     const throughput = await switchyardThroughput(target, settings.asyncRequests, settings.clientConcurrency);
     console.log(`switchyard async: ${round(throughput.requestsPerSecond)} req/s (accepted ${round(throughput.acceptedPerSecond)} req/s)`);
     const latency = await switchyardLatency(target, settings.sequentialRequests);
     console.log(`switchyard latency: p50 ${round(latency.p50Ms)} ms, p99 ${round(latency.p99Ms)} ms`);
+    await Promise.all(stack.processes.map((process) => process.stop()));
+
+    // (d) failover: a stack of its own (its config, its prefix), the simulator shared.
+    const configPath = join(dataDir, "failover.json");
+    const breaker = failoverBreaker(settings.failoverRequestsPerRound);
+    writeFailoverConfig(configPath, simUrl, breaker);
+    const failoverStack = await startStack(redis.url, { SWITCHYARD_CONFIG: configPath }, processes);
+    const failover = await switchyardFailover(failoverStack.target, simUrl, FAILOVER_FLEET, {
+      rounds: settings.failoverRounds,
+      requestsPerRound: settings.failoverRequestsPerRound,
+      warmupRequests: settings.warmupRequests,
+      breaker,
+    });
+    logFailover(failover);
 
     const result: BenchResult = {
       measuredAt: new Date().toISOString(),
@@ -77,6 +88,17 @@ async function main(): Promise<void> {
         latencyP50Ms: round(latency.p50Ms, 3),
         latencyP99Ms: round(latency.p99Ms, 3),
       },
+      failover: {
+        primaryId: FAILOVER_FLEET.primaryId,
+        fallbackId: FAILOVER_FLEET.fallbackId,
+        healthy: roundPhase(failover.healthy),
+        deadBeforeOpen: roundPhase(failover.deadBeforeOpen),
+        deadAfterOpen: roundPhase(failover.deadAfterOpen),
+        rounds: failover.rounds,
+        afterOpenSkippedAtDispatch: failover.afterOpenSkippedAtDispatch,
+        afterOpenRefusedByBreaker: failover.afterOpenRefusedByBreaker,
+        unexpected: failover.unexpected,
+      },
     };
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
     writeJson(join(ROOT, quick ? "bench/results/quick.json" : "bench/results/latest.json"), result);
@@ -87,6 +109,43 @@ async function main(): Promise<void> {
     await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The API and `workerProcesses` workers on a fresh prefix of the shared Redis; each is also added to `started`. */
+async function startStack(redisUrl: string, extraEnv: Record<string, string>, started: BenchProcess[]) {
+  const prefix = `{bench${randomBytes(3).toString("hex")}}`;
+  const adminKey = `sy_bench_${randomBytes(12).toString("hex")}`;
+  const apiPort = await freePort();
+  const env = { REDIS_URL: redisUrl, SWITCHYARD_REDIS_PREFIX: prefix, SWITCHYARD_ADMIN_KEY: adminKey, ...extraEnv };
+  const processes: BenchProcess[] = [];
+  const start = async (name: string, appEnv: Record<string, string>, ready: RegExp) => {
+    const app = await startApp(name, appEnv, ready);
+    processes.push(app);
+    started.push(app);
+  };
+  for (let index = 0; index < settings.workerProcesses; index++) await start("worker", env, /worker started/);
+  await start("api", { ...env, PORT: String(apiPort) }, /API listening/);
+  return { processes, target: { apiUrl: `http://127.0.0.1:${apiPort}`, adminKey, redisUrl, prefix } };
+}
+
+function roundPhase(phase: PhaseResult): PhaseResult {
+  const breakdown = { ...phase.breakdown };
+  for (const key of Object.keys(breakdown) as (keyof typeof breakdown)[]) breakdown[key] = round(breakdown[key], 3);
+  return { samples: phase.samples, p50Ms: round(phase.p50Ms, 3), p99Ms: round(phase.p99Ms, 3), breakdown };
+}
+
+function logFailover(failover: FailoverResult): void {
+  const line = (name: string, phase: PhaseResult) =>
+    `failover ${name}: ${phase.samples} requests, p50 ${round(phase.p50Ms)} ms, p99 ${round(phase.p99Ms)} ms`;
+  console.log(line("healthy", failover.healthy));
+  console.log(line("dead, before open", failover.deadBeforeOpen));
+  console.log(line("dead, after open", failover.deadAfterOpen));
+  const opened = failover.rounds.map((round) => `${round.openedAfterRequests ?? "never"} (${round.circuitState})`).join(", ");
+  console.log(
+    `failover circuit opened after ${opened} requests; after it: ` +
+      `${failover.afterOpenSkippedAtDispatch} skipped at dispatch, ${failover.afterOpenRefusedByBreaker} refused by the breaker; ` +
+      `${failover.unexpected} unexpected`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,71 +1,8 @@
 import { Redis } from "ioredis";
 import { Pool } from "undici";
+import { CompletionWatcher } from "./completion-watcher.js";
 import { percentile } from "./stats.js";
-
-const BODY = JSON.stringify({
-  messages: [{ role: "user", content: "What is the capital of France?" }],
-  max_tokens: 64,
-});
-
-/**
- * Counts terminal transitions from Switchyard's event channel, so completion is observed the moment the
- * worker records it, without polling.
- */
-class CompletionWatcher {
-  private readonly waiters = new Map<string, (atMs: number) => void>();
-  private readonly early = new Map<string, number>();
-  completed = 0;
-  failed = 0;
-  lastAtMs = 0;
-
-  constructor(private readonly subscriber: Redis) {}
-
-  async start(channel: string): Promise<void> {
-    this.subscriber.on("message", (_channel: string, message: string) => {
-      const atMs = performance.now();
-      const [id, status] = message.split(" ");
-      if (status === "succeeded") this.completed += 1;
-      else this.failed += 1;
-      this.lastAtMs = atMs;
-      const waiter = this.waiters.get(id ?? "");
-      if (waiter) {
-        this.waiters.delete(id ?? "");
-        waiter(atMs);
-      } else if (id) {
-        this.early.set(id, atMs);
-      }
-    });
-    await this.subscriber.subscribe(channel);
-  }
-
-  waitFor(id: string): Promise<number> {
-    const early = this.early.get(id);
-    if (early !== undefined) {
-      this.early.delete(id);
-      return Promise.resolve(early);
-    }
-    return new Promise((resolve) => this.waiters.set(id, resolve));
-  }
-}
-
-export interface SwitchyardTarget {
-  apiUrl: string;
-  adminKey: string;
-  redisUrl: string;
-  prefix: string;
-}
-
-async function submit(pool: Pool, key: string): Promise<string> {
-  const response = await pool.request({
-    path: "/v1/requests",
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: BODY,
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 202) throw new Error(`API answered ${response.statusCode}: ${text}`);
-  return (JSON.parse(text) as { id: string }).id;
-}
+import { submit, type SwitchyardTarget } from "./switchyard-client.js";
 
 /** Async throughput: submit `requests` with `concurrency` clients, measured until the last one completes. */
 export async function switchyardThroughput(target: SwitchyardTarget, requests: number, concurrency: number) {
