@@ -144,9 +144,10 @@ describe("the fallback cascade", () => {
     expect(second.status).toBe("succeeded");
     expect(second.deployment_id).not.toBe("alpha");
     expect(second.hops[0].note).not.toMatch(/alpha=/);
-    // A job already bound to alpha moves on without a call.
+    // A request that names alpha is served by alpha's fallbacks, without a call to alpha.
     const pinned = await run({ model: "alpha", messages: [{ role: "user", content: prompt("Pinned.") }] });
-    expect(pinned.status).toBe("failed");
+    expect(pinned).toMatchObject({ status: "succeeded", deployment_id: "bravo-anthropic" });
+    expect(pinned.hops[0].note).toMatch(/alpha \(requested\) has an open circuit, falling back to bravo-anthropic/);
     expect(await simCalls("alpha-model")).toBe(callsBefore);
   });
 

@@ -10,6 +10,7 @@ import {
   type RequestError,
   type StageJobData,
 } from "@switchyard/contracts";
+import type { DeploymentConfig } from "@switchyard/config";
 import { buildFallbackChain, selectDeployments, type Selection } from "@switchyard/routing";
 import type { CascadeDependencies } from "./cascade-dependencies.js";
 import { cachePolicy } from "./cache-policy.js";
@@ -68,7 +69,8 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
     isAvailable: (deploymentId: string) => circuits.get(deploymentId)?.state !== "open",
   };
   const selection = selectDeployments({ ...selectionInput, requestedModel: request.model });
-  const primary = selection.ranked[0];
+  // Fallbacks come from every deployment that may serve the request, not only the one it named.
+  const pool = (request.model === undefined ? selection : selectDeployments(selectionInput)).ranked.map((entry) => entry.deployment);
   const nextHop = hop.n + 1;
   const cascade: CascadeState = {
     fallbacks: [],
@@ -80,9 +82,29 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
     deadlineAtMs: deadlineAtMs(dependencies, request, input.acceptedAtMs),
   };
   const durationMs = () => now() - hop.startedAtMs;
+  const chainFrom = (primary: DeploymentConfig) =>
+    buildFallbackChain({ primary, pool, tier: classification.tier, configured: config.fallbacks, maxFallbacks: config.resilience.maxFallbacks });
+
+  let primary = selection.ranked[0]?.deployment;
+  let skippedNote = "";
+  if (primary) {
+    cascade.fallbacks = chainFrom(primary);
+  } else {
+    // The deployment the request named has an open circuit: its fallbacks serve it, as after a failed call there.
+    const named = config.deployments.find((deployment) =>
+      selection.rejected.some((rejection) => rejection.deploymentId === deployment.id && rejection.reason === "unavailable"),
+    );
+    const [first, ...rest] = named ? chainFrom(named) : [];
+    const firstDeployment = config.deployments.find((deployment) => deployment.id === first);
+    if (named && firstDeployment) {
+      primary = firstDeployment;
+      Object.assign(cascade, { fallbacks: rest, tried: [named.id], fallbacksTaken: 1 });
+      skippedNote = `; ${named.id} (requested) has an open circuit, falling back to ${firstDeployment.id}`;
+    }
+  }
 
   if (!primary) {
-    const onlyOpenCircuits = selection.rejected.length > 0 && selection.rejected.some((rejection) => rejection.reason === "unavailable");
+    const onlyOpenCircuits = selection.rejected.some((rejection) => rejection.reason === "unavailable");
     const reasons = selection.rejected.map((rejection) => `${rejection.deploymentId}: ${rejection.reason}`).join("; ");
     if (!onlyOpenCircuits) {
       const error: RequestError = { code: "no_eligible_deployment", message: `no deployment can serve this request (${reasons})` };
@@ -101,16 +123,7 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
     return { kind: "no_deployment_now" };
   }
 
-  // Fallbacks come from every deployment that may serve the request, not only the one it named.
-  const pool = request.model === undefined ? selection.ranked : selectDeployments(selectionInput).ranked;
-  cascade.fallbacks = buildFallbackChain({
-    primary: primary.deployment,
-    pool: pool.map((entry) => entry.deployment),
-    tier: classification.tier,
-    configured: config.fallbacks,
-    maxFallbacks: config.resilience.maxFallbacks,
-  });
-  const note = summarize(selection, cascade.fallbacks);
+  const note = `${summarize(selection, cascade.fallbacks)}${skippedNote}`;
 
   const caching = cachePolicy(request, classification, config.resilience.cache);
   if (caching.mode === "prefer") {
@@ -126,7 +139,7 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
     }
   }
 
-  const deploymentId = primary.deployment.id;
+  const deploymentId = primary.id;
   const jobData: DeploymentJobData = {
     requestId,
     deploymentId,
