@@ -16,6 +16,25 @@ export interface SwitchyardScripts {
   breakerRecord(keys: [string], args: (string | number)[]): Promise<string>;
   /** The transition ("opened" | "reopened"), or "" when the circuit was already open. */
   breakerTrip(keys: [string], args: (string | number)[]): Promise<string>;
+  /** The deployment's new latency average in ms, as a decimal string. */
+  deploymentLatency(keys: [string], args: (string | number)[]): Promise<string>;
+  /** {1} when granted, {0, limitedBy, waitMs, exceedsWholeBudget 0|1} when refused. */
+  limiterAcquire(
+    keys: [string, string, string, string],
+    args: (string | number)[],
+  ): Promise<[1] | [0, string, number, 0 | 1]>;
+  /** 1 when the reservation was corrected to the actual tokens, else 0. */
+  limiterRelease(keys: [string, string, string], args: (string | number)[]): Promise<number>;
+  /** 1 recorded, 0 ignored (older than the stored observation). */
+  limiterObserve(keys: [string], args: (string | number)[]): Promise<number>;
+  /** 1 the pause was lengthened, 0 a longer one was stored. */
+  limiterPause(keys: [string], args: (string | number)[]): Promise<number>;
+  /** Queues the read-only snapshot script on a pipeline, so many deployments take one round trip. */
+  limiterSnapshot(
+    pipeline: ReturnType<Redis["pipeline"]>,
+    keys: [string, string, string, string],
+    args: (string | number)[],
+  ): void;
 }
 
 const SCRIPTS = {
@@ -25,6 +44,12 @@ const SCRIPTS = {
   breakerAdmit: "breaker-admit-1.lua",
   breakerRecord: "breaker-record-1.lua",
   breakerTrip: "breaker-trip-1.lua",
+  deploymentLatency: "deployment-latency-1.lua",
+  limiterAcquire: "limiter-acquire-4.lua",
+  limiterRelease: "limiter-release-3.lua",
+  limiterObserve: "limiter-observe-1.lua",
+  limiterPause: "limiter-pause-1.lua",
+  limiterSnapshot: "limiter-snapshot-4.lua",
 } as const;
 
 /** Registers the scripts on a connection (EVALSHA with automatic EVAL fallback, via ioredis). */
@@ -43,5 +68,18 @@ export function defineScripts(redis: Redis): SwitchyardScripts {
       replies.breakerAdmit(...keys, ...args) as Promise<[1, 0 | 1, string] | [0, string, number]>,
     breakerRecord: (keys, args) => replies.breakerRecord(...keys, ...args) as Promise<string>,
     breakerTrip: (keys, args) => replies.breakerTrip(...keys, ...args) as Promise<string>,
+    deploymentLatency: (keys, args) => replies.deploymentLatency(...keys, ...args) as Promise<string>,
+    limiterAcquire: (keys, args) =>
+      replies.limiterAcquire(...keys, ...args) as Promise<[1] | [0, string, number, 0 | 1]>,
+    limiterRelease: (keys, args) => commands.limiterRelease(...keys, ...args),
+    limiterObserve: (keys, args) => commands.limiterObserve(...keys, ...args),
+    limiterPause: (keys, args) => commands.limiterPause(...keys, ...args),
+    // A pipeline carries the connection's custom commands (ioredis copies them when it is created).
+    limiterSnapshot: (pipeline, keys, args) => {
+      (pipeline as unknown as Record<"limiterSnapshot", (...args: (string | number)[]) => unknown>).limiterSnapshot(
+        ...keys,
+        ...args,
+      );
+    },
   };
 }
