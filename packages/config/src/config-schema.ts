@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { COMPLEXITIES, DOMAINS, TIERS } from "@switchyard/contracts";
 import { resilienceSchema } from "./resilience-schema.js";
+import { poolSchema, tenantLimitsSchema } from "./balancing-schema.js";
 
 /** Wire formats a deployment can speak; one adapter each in `@switchyard/providers`. */
 export const PROVIDER_FORMATS = ["openai-chat", "anthropic-messages", "gemini"] as const;
@@ -59,14 +60,20 @@ export const deploymentSchema = z
     quality: qualitySchema.refine((q) => q.general !== undefined, "quality.general is required"),
     /** May receive requests that contain PII (local or contractually private). */
     private: z.boolean().default(false),
+    /**
+     * The provider's limits for this deployment's key and model, enforced across the whole fleet (Redis):
+     * requests and tokens per `windowMs` (a minute unless a test shortens it), and calls in flight at once.
+     * They are a ceiling: the provider's rate-limit headers lower the budget until their reset.
+     */
     limits: z
       .object({
         rpm: z.number().int().positive().optional(),
         tpm: z.number().int().positive().optional(),
         concurrency: z.number().int().positive().max(1000).default(16),
+        windowMs: z.number().int().positive().default(60_000),
       })
       .strict()
-      .default({ concurrency: 16 }),
+      .prefault({}),
     timeoutMs: z.number().int().positive().default(60_000),
     enabled: z.boolean().default(true),
     adjustments: z.array(promptAdjustmentSchema).default([]),
@@ -161,6 +168,10 @@ export const configSchema = z
      */
     fallbacks: z.record(z.string(), z.array(z.string()).min(1)).default({}),
     resilience: resilienceSchema,
+    /** Groups of equivalent deployments and how load is spread across each (see balancing-schema.ts). */
+    pools: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), poolSchema).default({}),
+    /** Per-tenant request and token budgets; `default` applies to tenants not listed. */
+    tenants: z.record(z.string(), tenantLimitsSchema).default({}),
     deployments: z.array(deploymentSchema).min(1, "at least one deployment is required"),
   })
   .strict()
@@ -178,6 +189,19 @@ export const configSchema = z
           ctx.addIssue({ code: "custom", path: ["tiers", tier, "deployments", index], message: `unknown deployment "${id}"` });
         }
       });
+    }
+    const poolOf = new Map<string, string>();
+    for (const [name, pool] of Object.entries(config.pools)) {
+      pool.deployments.forEach((id, index) => {
+        const path = ["pools", name, "deployments", index];
+        if (!ids.has(id)) ctx.addIssue({ code: "custom", path, message: `unknown deployment "${id}"` });
+        const other = poolOf.get(id);
+        if (other !== undefined) ctx.addIssue({ code: "custom", path, message: `"${id}" is already in pool "${other}"; a deployment belongs to one pool` });
+        poolOf.set(id, name);
+      });
+      for (const id of Object.keys(pool.weights)) {
+        if (!pool.deployments.includes(id)) ctx.addIssue({ code: "custom", path: ["pools", name, "weights", id], message: `"${id}" is not in this pool` });
+      }
     }
     for (const [name, chain] of Object.entries(config.fallbacks)) {
       if (!(TIERS as readonly string[]).includes(name) && !ids.has(name)) {

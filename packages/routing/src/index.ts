@@ -28,3 +28,4 @@ export { backoffDelayMs } from "./cascade/backoff-delay.js";
 export { buildFallbackChain, type FallbackChainInput } from "./cascade/build-fallback-chain.js";
 export { decideAfterFailure, type FailureDecision, type FailureInput, type FailureKind, type NextStep } from "./cascade/decide-after-failure.js";
 export { decideRetryRound, type RetryRoundDecision, type RetryRoundInput } from "./cascade/decide-retry-round.js";
+export { choosePoolMember, type PoolChoice, type PoolChoiceInput, type PoolMemberState } from "./balancing/choose-pool-member.js";

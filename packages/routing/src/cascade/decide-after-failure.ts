@@ -2,8 +2,11 @@ import type { CascadeState, ProviderErrorKind } from "@switchyard/contracts";
 import type { DeploymentConfig, FailurePolicy, ResilienceConfig } from "@switchyard/config";
 import { backoffDelayMs } from "./backoff-delay.js";
 
-/** A provider error kind, or `circuit_open`: the deployment's breaker refused the call, none was made. */
-export type FailureKind = ProviderErrorKind | "circuit_open";
+/**
+ * A provider error kind, or a refusal before any call was made: `circuit_open` (the deployment's breaker) or
+ * `no_capacity` (its rate budget cannot take the request before the deadline, or ever).
+ */
+export type FailureKind = ProviderErrorKind | "circuit_open" | "no_capacity";
 
 export interface FailureInput {
   kind: FailureKind;
@@ -47,11 +50,11 @@ export interface FailureDecision {
  */
 export function decideAfterFailure(input: FailureInput): FailureDecision {
   const { kind, cascade, nowMs } = input;
-  const callMade = kind !== "circuit_open";
+  const callMade = kind !== "circuit_open" && kind !== "no_capacity";
   const after: CascadeState = callMade
     ? { ...cascade, providerCalls: cascade.providerCalls + 1, attemptsOnDeployment: cascade.attemptsOnDeployment + 1 }
     : cascade;
-  if (kind === "circuit_open") return { step: fallBack(input, after, () => true, "circuit open"), openCircuit: false };
+  if (!callMade) return { step: fallBack(input, after, () => true, kind === "circuit_open" ? "circuit open" : "no capacity"), openCircuit: false };
 
   const policy = input.resilience.onFailure[kind];
   const openCircuit = policy.action === "open_circuit_and_fallback";
