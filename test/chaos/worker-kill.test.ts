@@ -18,8 +18,9 @@ const IN_FLIGHT_AT_KILL = 200;
 const deployment = (id: string, provider: string, format: string, model: string, path: string, quality: number) =>
   `  - { id: ${id}, provider: ${provider}, format: ${format}, model: ${model}, baseUrl: "\${PROVIDER_SIM_URL}${path}",
       pricePer1kInputUsd: 0.001, pricePer1kOutputUsd: 0.002, contextWindowTokens: 128000, typicalLatencyMs: 300,
-      quality: { general: ${quality} }, limits: { concurrency: 6 } }`;
-// Two deployments of equal standing on different providers; few slots each, so a backlog builds up behind them.
+      quality: { general: ${quality} }, limits: { concurrency: 18 } }`;
+// Two deployments of equal standing on different providers; 18 calls in flight each across the fleet, so a backlog
+// builds up behind them.
 const CONFIG = `
 redis: { url: "redis://127.0.0.1:6379", prefix: "{sy}" }
 resilience:

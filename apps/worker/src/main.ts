@@ -2,7 +2,17 @@ import type { Worker } from "bullmq";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
 import { createAdapterRegistry } from "@switchyard/providers";
-import { checkRedisDurability, CircuitBreakers, createRedis, QueueRegistry, RateLimitStore, RequestStore, ResponseCache } from "@switchyard/queue";
+import {
+  checkRedisDurability,
+  CircuitBreakers,
+  createRedis,
+  DeploymentLimiter,
+  DeploymentStats,
+  QueueRegistry,
+  RateLimitStore,
+  RequestStore,
+  ResponseCache,
+} from "@switchyard/queue";
 import type { CascadeDependencies } from "./cascade/cascade-dependencies.js";
 import { startDispatcher } from "./dispatcher/start-dispatcher.js";
 import { startProviderPools } from "./provider-pool/start-provider-pools.js";
@@ -31,6 +41,8 @@ async function main(): Promise<void> {
     queues,
     breakers: new CircuitBreakers(redis, config.redis.prefix, config.resilience.breaker),
     cache: new ResponseCache(redis, config.redis.prefix, { ttlSeconds: config.resilience.cache.ttlSeconds }),
+    limiter: new DeploymentLimiter(redis, config.redis.prefix),
+    stats: new DeploymentStats(redis, config.redis.prefix),
     logger,
     now: Date.now,
     random: Math.random,
@@ -46,6 +58,7 @@ async function main(): Promise<void> {
       ...startProviderPools({
         ...cascade,
         rateLimits: new RateLimitStore(redis, config.redis.prefix),
+        leaseMs: env.SWITCHYARD_LOCK_DURATION_MS,
         adapters,
         providers: env.SWITCHYARD_PROVIDERS,
       }),

@@ -23,7 +23,7 @@ export const requestErrorSchema = z.object({
   /** A provider error kind, or one of Switchyard's own codes. */
   code: z.union([
     providerErrorKindSchema,
-    z.enum(["no_eligible_deployment", "circuit_open", "deadline_exceeded", "stalled", "invalid_job", "internal"]),
+    z.enum(["no_eligible_deployment", "circuit_open", "no_capacity", "deadline_exceeded", "stalled", "invalid_job", "internal"]),
   ]),
   message: z.string(),
   deploymentId: z.string().optional(),

@@ -1,5 +1,5 @@
 import type { SwitchyardConfig } from "@switchyard/config";
-import type { CircuitBreakers, QueueRegistry, RequestStore, ResponseCache } from "@switchyard/queue";
+import type { CircuitBreakers, DeploymentLimiter, DeploymentStats, QueueRegistry, RequestStore, ResponseCache } from "@switchyard/queue";
 import type { Logger } from "@switchyard/logging";
 
 /** What every stage of the cascade works with: Redis-backed state and queues at the edges, clock and dice injected. */
@@ -9,6 +9,10 @@ export interface CascadeDependencies {
   queues: QueueRegistry;
   breakers: CircuitBreakers;
   cache: ResponseCache;
+  /** Fleet-wide rate budgets and in-flight counts per deployment. */
+  limiter: DeploymentLimiter;
+  /** Latency averages and round-robin turns for pools. */
+  stats: DeploymentStats;
   logger: Logger;
   now: () => number;
   /** Uniform in [0, 1), for backoff jitter. */

@@ -13,6 +13,7 @@ import {
 import type { DeploymentConfig } from "@switchyard/config";
 import { buildFallbackChain, selectDeployments, type Selection } from "@switchyard/routing";
 import type { CascadeDependencies } from "./cascade-dependencies.js";
+import { balancePool } from "./balance-pool.js";
 import { cachePolicy } from "./cache-policy.js";
 
 export interface RoundInput {
@@ -87,6 +88,20 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
 
   let primary = selection.ranked[0]?.deployment;
   let skippedNote = "";
+  if (primary && request.model === undefined) {
+    // Equivalent deployments in a pool share the load the way the pool says; a request that named one keeps it.
+    const balanced = await balancePool(dependencies, {
+      primary,
+      eligible: pool,
+      circuits,
+      estimatedInputTokens: classification.estimatedInputTokens,
+      maxOutputTokens: request.max_tokens ?? primary.defaultMaxOutputTokens,
+    });
+    if (balanced) {
+      primary = balanced.deployment;
+      skippedNote = `; ${balanced.reason}`;
+    }
+  }
   if (primary) {
     cascade.fallbacks = chainFrom(primary);
   } else {

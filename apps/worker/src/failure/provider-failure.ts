@@ -28,7 +28,7 @@ export interface FailedCall {
   deployment: DeploymentConfig;
   /** The hop this job records, without its outcome. */
   hop: Omit<Hop, "outcome" | "durationMs">;
-  /** What went wrong: a thrown error, or `circuit_open` when the breaker refused the call. */
+  /** What went wrong: a thrown error, or a refusal before any call (`circuit_open`, `no_capacity`). */
   error: unknown;
   /** The call was the circuit's half-open probe. */
   probe: boolean;
@@ -38,6 +38,10 @@ export interface FailedCall {
 function describe(error: unknown, deploymentId: string): { kind: FailureKind | "internal"; requestError: RequestError; providerError?: ProviderErrorData } {
   if (error === "circuit_open") {
     return { kind: "circuit_open", requestError: { code: "circuit_open", message: `${deploymentId}'s circuit is open`, deploymentId } };
+  }
+  if (error === "no_capacity") {
+    const message = `${deploymentId}'s rate budget cannot take the request before its deadline`;
+    return { kind: "no_capacity", requestError: { code: "no_capacity", message, deploymentId } };
   }
   if (ProviderError.is(error)) {
     const data = error.data;
@@ -135,7 +139,7 @@ async function teachBreaker(
   probe: boolean,
   log: Logger,
 ): Promise<void> {
-  if (kind === "circuit_open") return;
+  if (kind === "circuit_open" || kind === "no_capacity") return;
   try {
     const transition = decision.openCircuit
       ? await dependencies.breakers.trip(deploymentId)

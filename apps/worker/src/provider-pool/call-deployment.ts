@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
-import { deploymentJobDataSchema, deploymentQueueName, ProviderError, type Hop, type RateLimitState } from "@switchyard/contracts";
+import { UnrecoverableError, Worker } from "bullmq";
+import { deploymentJobDataSchema, deploymentQueueName, isTerminalStatus, ProviderError, type Hop, type RateLimitState } from "@switchyard/contracts";
 import type { DeploymentConfig } from "@switchyard/config";
 import type { RateLimitStore } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
@@ -12,10 +12,20 @@ import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { cachePolicy } from "../cascade/cache-policy.js";
 import { handleProviderFailure } from "../failure/provider-failure.js";
 
+/** How soon a deployment whose in-flight cap is full is asked again. */
+const CONCURRENCY_RECHECK_MS = 25;
+/** How long a 429 without retry-after pauses the deployment. */
+const DEFAULT_PAUSE_MS = 1_000;
+
 export interface CallDependencies extends CascadeDependencies {
   deployment: DeploymentConfig;
   adapters: AdapterRegistry;
   rateLimits: RateLimitStore;
+  /**
+   * How long an in-flight slot outlives its last heartbeat (the job lock's duration): a crashed worker's slots come
+   * back about when its jobs do. A running call renews it every third of that.
+   */
+  leaseMs: number;
   env?: Record<string, string | undefined>;
 }
 
@@ -26,7 +36,8 @@ export interface CallDependencies extends CascadeDependencies {
  * it into the cascade's next step.
  */
 export function callDeployment(dependencies: CallDependencies) {
-  const { deployment, adapters, store, rateLimits, breakers, cache, config, logger, now } = dependencies;
+  const { deployment, adapters, store, queues, rateLimits, breakers, limiter, stats, cache, config, logger, now } = dependencies;
+  const tracksLatency = Object.values(config.pools).some((pool) => pool.strategy === "latency" && pool.deployments.includes(deployment.id));
   const adapter = adapters.forFormat(deployment.format);
   const apiKey = resolveApiKey(deployment, dependencies.env ?? process.env);
   const queue = deploymentQueueName(deployment.id);
@@ -59,28 +70,53 @@ export function callDeployment(dependencies: CallDependencies) {
       throw await handleProviderFailure(dependencies, { data, deployment, hop, error, probe, log });
     };
 
-    // The record's state and the circuit's verdict in one round trip (both go out on the auto-pipelined connection).
-    const [marked, admission] = await Promise.all([store.update(data.requestId, { status: "running" }), breakers.admit(deployment.id)]);
-    if (marked !== "applied") {
+    const outputTokens = data.request.max_tokens ?? deployment.defaultMaxOutputTokens;
+    // Reserved against the deployment's TPM: the (fitted) input estimate plus the whole output budget, which is what
+    // OpenAI-style providers charge at admission. Reconciled to the real input after the call.
+    const reservedInputTokens = Math.max(0, Math.min(data.classification.estimatedInputTokens, deployment.contextWindowTokens - outputTokens));
+    const leaseMs = dependencies.leaseMs;
+
+    // The record's status, the circuit's verdict and the rate budget in one round trip (auto-pipelined).
+    const [status, admission, grant] = await Promise.all([
+      store.status(data.requestId),
+      breakers.admit(deployment.id),
+      limiter.acquire(deployment.id, deployment.limits, reservedInputTokens + outputTokens, leaseMs),
+    ]);
+    const giveBack = () => (grant.granted ? limiter.release(deployment.id, grant.leaseId, 0).catch(() => undefined) : undefined);
+    if (status === undefined || isTerminalStatus(status)) {
       // Already terminal (a stalled job re-run after its outcome was recorded) or expired: do not call again.
-      log.info({ marked }, "skipping provider call for a finished or missing request");
-      return { outcome: marked };
+      await giveBack();
+      log.info({ status: status ?? "missing" }, "skipping provider call for a finished or missing request");
+      return { outcome: status ?? "missing" };
     }
-    if (!admission.allowed) return fail("circuit_open", false);
+    if (!admission.allowed) {
+      await giveBack();
+      return fail("circuit_open", false);
+    }
     if (admission.transition) log.warn({ transition: admission.transition }, `circuit ${admission.transition}: this call is the probe`);
     const probe = admission.probe;
+    if (!grant.granted) {
+      if (grant.exceedsWholeBudget || now() + grant.waitMs >= data.cascade.deadlineAtMs) return fail("no_capacity", probe);
+      // No budget now: the job goes back to waiting without spending an attempt, and only this deployment's queue
+      // pauses (BullMQ's manual rate limit); other deployments are not slowed.
+      log.debug({ waitMs: grant.waitMs, limitedBy: grant.limitedBy }, "deployment has no budget; waiting");
+      // A full in-flight cap frees as soon as any call ends, which no one announces: look again shortly.
+      const pauseMs = grant.limitedBy === "concurrency" ? Math.min(grant.waitMs, CONCURRENCY_RECHECK_MS) : grant.waitMs;
+      await queues.deployment(deployment.id).rateLimit(Math.max(1, pauseMs));
+      throw Worker.RateLimitError();
+    }
+    const leaseId = grant.leaseId;
 
-    const fitted = fitContextWindow(data.request, {
-      contextWindowTokens: deployment.contextWindowTokens,
-      outputTokens: data.request.max_tokens ?? deployment.defaultMaxOutputTokens,
-    });
+    const fitted = fitContextWindow(data.request, { contextWindowTokens: deployment.contextWindowTokens, outputTokens });
     if (fitted.kind === "too_large") {
+      await giveBack();
       const message = `the request needs at least ${fitted.minimumTokens} input tokens; ${deployment.id} leaves room for ${fitted.budgetTokens}`;
       return fail(new ProviderError({ kind: "context_length", message, provider: deployment.provider, deploymentId: deployment.id, retryable: false }), probe);
     }
     const truncation = fitted.kind === "truncated" ? { deploymentId: deployment.id, ...fitted.truncation } : undefined;
     const { request, applied } = applyAdjustments(fitted.request, data.classification, deployment.adjustments);
-    if (truncation) await store.update(data.requestId, { truncation });
+    // Not awaited: it goes out ahead of everything else this job writes on the same connection.
+    store.update(data.requestId, { status: "running", ...(truncation ? { truncation } : {}) }).catch((error: unknown) => log.warn({ err: error }, "could not mark the request running"));
     const note = [
       truncation ? `truncated: dropped ${truncation.droppedMessages} oldest messages` : undefined,
       applied.length > 0 ? `adjustments: ${applied.join(", ")}` : undefined,
@@ -89,13 +125,27 @@ export function callDeployment(dependencies: CallDependencies) {
       .join("; ");
     const annotated = note ? { ...hop, note } : hop;
 
+    const callStartedAtMs = now();
+    const heartbeat = setInterval(() => void limiter.extend(deployment.id, leaseId, leaseMs).catch(() => undefined), leaseMs / 3);
+    heartbeat.unref();
     let result;
     try {
       result = await adapter.chat({ deployment, request, ...(apiKey ? { apiKey } : {}), ...(signal ? { signal } : {}) });
     } catch (error) {
-      if (ProviderError.is(error)) rememberRateLimit(error.data.rateLimit, log);
+      clearInterval(heartbeat);
+      const providerError = ProviderError.is(error) ? error.data : undefined;
+      rememberRateLimit(providerError?.rateLimit, log);
+      await Promise.all([
+        // The provider may have charged the reservation: keep it.
+        limiter.release(deployment.id, leaseId),
+        providerError?.rateLimit ? limiter.observe(deployment.id, providerError.rateLimit) : undefined,
+        // A 429 pauses this deployment only, for as long as the provider asked.
+        providerError?.kind === "rate_limited" ? limiter.pause(deployment.id, now() + (providerError.retryAfterMs ?? DEFAULT_PAUSE_MS)) : undefined,
+      ]).catch((cause: unknown) => log.warn({ err: cause }, "could not update the rate limiter"));
       return fail(error, probe);
     }
+    clearInterval(heartbeat);
+    const callMs = now() - callStartedAtMs;
     rememberRateLimit(result.rateLimit, log);
     const cost = costUsd(deployment, result.usage);
     const caching = cachePolicy(data.request, data.classification, config.resilience.cache);
@@ -109,6 +159,11 @@ export function callDeployment(dependencies: CallDependencies) {
         { ...annotated, outcome: "ok", durationMs: now() - startedAtMs },
       ),
       breakers.recordSuccess(deployment.id, probe).catch((error: unknown) => log.warn({ err: error }, "could not update the circuit breaker")),
+      Promise.all([
+        limiter.release(deployment.id, leaseId, result.usage.inputTokens + outputTokens),
+        result.rateLimit ? limiter.observe(deployment.id, result.rateLimit) : undefined,
+        tracksLatency ? stats.recordLatency(deployment.id, callMs) : undefined,
+      ]).catch((error: unknown) => log.warn({ err: error }, "could not update the rate limiter")),
       cacheable
         ? cache
             .put(data.request.tenant ?? "default", data.request, { result, deploymentId: deployment.id, privateDeployment: deployment.private })

@@ -10,6 +10,8 @@ import { callDeployment } from "./call-deployment.js";
 export interface ProviderPoolsDependencies extends CascadeDependencies {
   rateLimits: RateLimitStore;
   adapters: AdapterRegistry;
+  /** See CallDependencies.leaseMs. */
+  leaseMs: number;
   /** Only these providers' pools; all when empty. */
   providers: string[];
 }
