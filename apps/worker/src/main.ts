@@ -59,6 +59,7 @@ async function main(): Promise<void> {
         ...cascade,
         rateLimits: new RateLimitStore(redis, config.redis.prefix),
         leaseMs: env.SWITCHYARD_LOCK_DURATION_MS,
+        rateLimiting: env.SWITCHYARD_RATE_LIMITER,
         adapters,
         providers: env.SWITCHYARD_PROVIDERS,
       }),

@@ -35,6 +35,11 @@ export const workerEnvSchema = z
       .transform((value) => value.split(",").map((provider) => provider.trim()).filter(Boolean)),
     /** Bound on a graceful shutdown: active jobs get this long to finish. */
     SWITCHYARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /**
+     * `fleet` (default): deployments' rpm/tpm/concurrency enforced fleet-wide in Redis. `bullmq`: only BullMQ's
+     * plain per-queue job limiter (rpm jobs per window), the naive baseline the benchmark compares against.
+     */
+    SWITCHYARD_RATE_LIMITER: z.enum(["fleet", "bullmq"]).default("fleet"),
     ...lockShape,
   })
   .refine(lockIntervalIsShorter, lockIntervalMessage);

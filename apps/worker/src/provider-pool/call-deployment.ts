@@ -26,6 +26,8 @@ export interface CallDependencies extends CascadeDependencies {
    * back about when its jobs do. A running call renews it every third of that.
    */
   leaseMs: number;
+  /** `fleet`: the deployment limiter guards every call; `bullmq`: it is bypassed (the benchmark's naive baseline). */
+  rateLimiting: "fleet" | "bullmq";
   env?: Record<string, string | undefined>;
 }
 
@@ -37,6 +39,7 @@ export interface CallDependencies extends CascadeDependencies {
  */
 export function callDeployment(dependencies: CallDependencies) {
   const { deployment, adapters, store, queues, rateLimits, breakers, limiter, stats, cache, config, logger, now } = dependencies;
+  const fleetLimits = dependencies.rateLimiting === "fleet";
   const tracksLatency = Object.values(config.pools).some((pool) => pool.strategy === "latency" && pool.deployments.includes(deployment.id));
   const adapter = adapters.forFormat(deployment.format);
   const apiKey = resolveApiKey(deployment, dependencies.env ?? process.env);
@@ -80,9 +83,11 @@ export function callDeployment(dependencies: CallDependencies) {
     const [status, admission, grant] = await Promise.all([
       store.status(data.requestId),
       breakers.admit(deployment.id),
-      limiter.acquire(deployment.id, deployment.limits, reservedInputTokens + outputTokens, leaseMs),
+      fleetLimits
+        ? limiter.acquire(deployment.id, deployment.limits, reservedInputTokens + outputTokens, leaseMs)
+        : ({ granted: true, leaseId: "" } as const),
     ]);
-    const giveBack = () => (grant.granted ? limiter.release(deployment.id, grant.leaseId, 0).catch(() => undefined) : undefined);
+    const giveBack = () => (grant.granted && fleetLimits ? limiter.release(deployment.id, grant.leaseId, 0).catch(() => undefined) : undefined);
     if (status === undefined || isTerminalStatus(status)) {
       // Already terminal (a stalled job re-run after its outcome was recorded) or expired: do not call again.
       await giveBack();
@@ -126,7 +131,9 @@ export function callDeployment(dependencies: CallDependencies) {
     const annotated = note ? { ...hop, note } : hop;
 
     const callStartedAtMs = now();
-    const heartbeat = setInterval(() => void limiter.extend(deployment.id, leaseId, leaseMs).catch(() => undefined), leaseMs / 3);
+    const heartbeat = setInterval(() => {
+      if (fleetLimits) limiter.extend(deployment.id, leaseId, leaseMs).catch(() => undefined);
+    }, leaseMs / 3);
     heartbeat.unref();
     let result;
     try {
@@ -135,13 +142,15 @@ export function callDeployment(dependencies: CallDependencies) {
       clearInterval(heartbeat);
       const providerError = ProviderError.is(error) ? error.data : undefined;
       rememberRateLimit(providerError?.rateLimit, log);
-      await Promise.all([
-        // The provider may have charged the reservation: keep it.
-        limiter.release(deployment.id, leaseId),
-        providerError?.rateLimit ? limiter.observe(deployment.id, providerError.rateLimit) : undefined,
-        // A 429 pauses this deployment only, for as long as the provider asked.
-        providerError?.kind === "rate_limited" ? limiter.pause(deployment.id, now() + (providerError.retryAfterMs ?? DEFAULT_PAUSE_MS)) : undefined,
-      ]).catch((cause: unknown) => log.warn({ err: cause }, "could not update the rate limiter"));
+      if (fleetLimits) {
+        await Promise.all([
+          // The provider may have charged the reservation: keep it.
+          limiter.release(deployment.id, leaseId),
+          providerError?.rateLimit ? limiter.observe(deployment.id, providerError.rateLimit) : undefined,
+          // A 429 pauses this deployment only, for as long as the provider asked.
+          providerError?.kind === "rate_limited" ? limiter.pause(deployment.id, now() + (providerError.retryAfterMs ?? DEFAULT_PAUSE_MS)) : undefined,
+        ]).catch((cause: unknown) => log.warn({ err: cause }, "could not update the rate limiter"));
+      }
       return fail(error, probe);
     }
     clearInterval(heartbeat);
@@ -160,8 +169,8 @@ export function callDeployment(dependencies: CallDependencies) {
       ),
       breakers.recordSuccess(deployment.id, probe).catch((error: unknown) => log.warn({ err: error }, "could not update the circuit breaker")),
       Promise.all([
-        limiter.release(deployment.id, leaseId, result.usage.inputTokens + outputTokens),
-        result.rateLimit ? limiter.observe(deployment.id, result.rateLimit) : undefined,
+        fleetLimits ? limiter.release(deployment.id, leaseId, result.usage.inputTokens + outputTokens) : undefined,
+        fleetLimits && result.rateLimit ? limiter.observe(deployment.id, result.rateLimit) : undefined,
         tracksLatency ? stats.recordLatency(deployment.id, callMs) : undefined,
       ]).catch((error: unknown) => log.warn({ err: error }, "could not update the rate limiter")),
       cacheable

@@ -12,6 +12,8 @@ export interface ProviderPoolsDependencies extends CascadeDependencies {
   adapters: AdapterRegistry;
   /** See CallDependencies.leaseMs. */
   leaseMs: number;
+  /** See CallDependencies.rateLimiting. */
+  rateLimiting: "fleet" | "bullmq";
   /** Only these providers' pools; all when empty. */
   providers: string[];
 }
@@ -28,7 +30,11 @@ export function startProviderPools(dependencies: ProviderPoolsDependencies): Wor
     .map((deployment) => {
       const queue = deploymentQueueName(deployment.id);
       const processor = callDeployment({ ...dependencies, deployment, logger: logger.child({ provider: deployment.provider }) });
-      const worker = new Worker(queue, processor, workerOptions(config.redis.url, config.redis.prefix, deployment.limits.concurrency));
+      const options = workerOptions(config.redis.url, config.redis.prefix, deployment.limits.concurrency);
+      const { rpm, windowMs } = deployment.limits;
+      // The naive baseline: BullMQ's own limiter, jobs per window per queue, blind to tokens and to the provider.
+      if (dependencies.rateLimiting === "bullmq" && rpm !== undefined) options.limiter = { max: rpm, duration: windowMs };
+      const worker = new Worker(queue, processor, options);
       worker.on("error", (error) => logger.warn({ err: error, queue }, "provider worker error"));
       failAbandonedJobs(worker, dependencies);
       return worker;
