@@ -6,6 +6,7 @@ import { createLogger } from "@switchyard/logging";
 import {
   checkRedisDurability,
   CircuitBreakers,
+  FleetRateLimiter,
   createRedis,
   QueueRegistry,
   RateLimitStore,
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
     now: Date.now,
     deployments: config.deployments,
     breakers: new CircuitBreakers(redis, config.redis.prefix, config.resilience.breaker),
+    tenantLimiter: new FleetRateLimiter(redis, config.redis.prefix, Date.now, "tenant"),
+    tenantLimits: config.tenants,
     rateLimits: new RateLimitStore(redis, config.redis.prefix),
     longPollMaxSeconds: config.api.longPollMaxSeconds,
     bodyLimitBytes: config.api.bodyLimitBytes,

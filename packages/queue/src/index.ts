@@ -10,4 +10,4 @@ export * from "./response-cache/response-cache-key.js";
 export * from "./circuit-breaker/circuit-breakers.js";
 export * from "./redis-durability.js";
 export * from "./deployment-stats/deployment-stats.js";
-export * from "./rate-limiter/deployment-limiter.js";
+export * from "./rate-limiter/fleet-rate-limiter.js";

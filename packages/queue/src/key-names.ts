@@ -13,19 +13,21 @@ export interface KeyNames {
   deploymentBreaker(deploymentId: string): string;
   /** One response-cache entry (JSON); `hash` is `responseCacheKey(tenant, request)`. */
   responseCache(tenant: string, hash: string): string;
-  /** A deployment's fleet-wide rate limiter (see lua/limiter-*.lua): running token total, pause, provider figures (hash). */
-  deploymentLimiter(deploymentId: string): string;
-  /** The limiter's sliding window: reservations scored by when they were made (sorted set of lease ids). */
-  deploymentLimiterWindow(deploymentId: string): string;
-  /** The token amount of each reservation in the window (hash: lease id → tokens). */
-  deploymentLimiterTokens(deploymentId: string): string;
-  /** The limiter's in-flight leases, scored by when they expire (sorted set of lease ids). */
-  deploymentLimiterLeases(deploymentId: string): string;
+  /**
+   * A fleet-wide rate limiter's keys (see lua/limiter-*.lua), per deployment or per tenant: `main` holds the running
+   * token total, pause and provider figures (hash); `window` the reservations scored by when they were made and
+   * `leases` the in-flight leases scored by when they expire (sorted sets of lease ids); `tokens` each
+   * reservation's token amount (hash).
+   */
+  limiter(scope: LimiterScope, id: string): { main: string; window: string; tokens: string; leases: string };
   /** A deployment's moving average of call latency in ms (a decimal string, see lua/deployment-latency-1.lua). */
   deploymentLatency(deploymentId: string): string;
   /** A balancing pool's fleet-wide round-robin counter (INCR). */
   poolRoundRobin(pool: string): string;
 }
+
+/** What a rate limiter's budget belongs to. */
+export type LimiterScope = "deployment" | "tenant";
 
 export function keyNames(prefix: string): KeyNames {
   return {
@@ -35,10 +37,10 @@ export function keyNames(prefix: string): KeyNames {
     deploymentRateLimit: (deploymentId) => `${prefix}:deployment:${deploymentId}:ratelimit`,
     deploymentBreaker: (deploymentId) => `${prefix}:deployment:${deploymentId}:breaker`,
     responseCache: (tenant, hash) => `${prefix}:response-cache:${tenant}:${hash}`,
-    deploymentLimiter: (deploymentId) => `${prefix}:deployment:${deploymentId}:limiter`,
-    deploymentLimiterWindow: (deploymentId) => `${prefix}:deployment:${deploymentId}:limiter:window`,
-    deploymentLimiterTokens: (deploymentId) => `${prefix}:deployment:${deploymentId}:limiter:tokens`,
-    deploymentLimiterLeases: (deploymentId) => `${prefix}:deployment:${deploymentId}:limiter:leases`,
+    limiter: (scope, id) => {
+      const main = `${prefix}:${scope}:${id}:limiter`;
+      return { main, window: `${main}:window`, tokens: `${main}:tokens`, leases: `${main}:leases` };
+    },
     deploymentLatency: (deploymentId) => `${prefix}:deployment:${deploymentId}:latency`,
     poolRoundRobin: (pool) => `${prefix}:pool:${pool}:round-robin`,
   };

@@ -26,6 +26,12 @@ export class ApiError extends Error {
     return new ApiError(404, "not_found_error", message, "not_found");
   }
 
+  /** 429; `retryAfterMs` becomes a `retry-after` header in whole seconds (none when waiting cannot help). */
+  static tooManyRequests(message: string, code: string, retryAfterMs?: number): ApiError {
+    const headers: Record<string, string> = retryAfterMs === undefined ? {} : { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+    return new ApiError(429, "rate_limit_error", message, code, null, headers);
+  }
+
   static unavailable(message: string): ApiError {
     return new ApiError(503, "service_unavailable", message, "service_unavailable", null, { "retry-after": "1" });
   }

@@ -9,8 +9,9 @@ import type { QueueRegistry, RequestStore } from "@switchyard/queue";
 import { classifyRequest } from "@switchyard/routing";
 import type { Logger } from "@switchyard/logging";
 import { ApiError } from "../http/api-error.js";
+import { chargeTenantBudget, type TenantBudgetDependencies } from "./tenant-budget.js";
 
-export interface SubmitDependencies {
+export interface SubmitDependencies extends TenantBudgetDependencies {
   store: RequestStore;
   queues: QueueRegistry;
   logger: Logger;
@@ -34,6 +35,7 @@ export async function submitRequest(
   const classification = classifyRequest(request);
   const id = newRequestId(acceptedAtMs);
   const tenant = request.tenant ?? DEFAULT_TENANT;
+  await chargeTenantBudget(dependencies, tenant, classification.estimatedInputTokens + (request.max_tokens ?? 0));
   let record: RequestRecord;
   try {
     record = await store.create({ id, tenant, tier: classification.tier, clientFormat, classification, request });

@@ -66,7 +66,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { RateLimitState } from "@switchyard/contracts";
-import { keyNames, type KeyNames } from "../key-names.js";
+import { keyNames, type KeyNames, type LimiterScope } from "../key-names.js";
 import { defineScripts, type SwitchyardScripts } from "../lua-scripts.js";
 import { limiterKeyTtlMs, type LimiterSettings } from "./limiter-settings.js";
 import { limiterSnapshotFrom, type LimiterSnapshot } from "./limiter-snapshot.js";
@@ -111,7 +111,7 @@ function requireCount(name: string, value: number, minimum: number): void {
   }
 }
 
-export class DeploymentLimiter {
+export class FleetRateLimiter {
   private readonly keys: KeyNames;
   private readonly scripts: SwitchyardScripts;
 
@@ -119,6 +119,8 @@ export class DeploymentLimiter {
     private readonly redis: Redis,
     prefix: string,
     private readonly now: () => number = Date.now,
+    /** Whose budgets these are: deployments (provider limits) or tenants (per-tenant limits at the API). */
+    private readonly scope: LimiterScope = "deployment",
   ) {
     this.keys = keyNames(prefix);
     this.scripts = defineScripts(redis);
@@ -149,9 +151,9 @@ export class DeploymentLimiter {
     if (actualTokens !== undefined) requireCount("actualTokens", actualTokens, 0);
     await this.scripts.limiterRelease(
       [
-        this.keys.deploymentLimiter(deploymentId),
-        this.keys.deploymentLimiterTokens(deploymentId),
-        this.keys.deploymentLimiterLeases(deploymentId),
+        this.keysOf(deploymentId).main,
+        this.keysOf(deploymentId).tokens,
+        this.keysOf(deploymentId).leases,
       ],
       [leaseId, actualTokens ?? ""],
     );
@@ -163,7 +165,7 @@ export class DeploymentLimiter {
    * slot. Only moves an existing lease later; a lease already released or expired stays gone.
    */
   async extend(deploymentId: string, leaseId: string, leaseMs: number): Promise<void> {
-    const key = this.keys.deploymentLimiterLeases(deploymentId);
+    const key = this.keysOf(deploymentId).leases;
     await Promise.all([this.redis.zadd(key, "XX", "GT", this.now() + leaseMs, leaseId), this.redis.pexpire(key, 2 * leaseMs, "GT")]);
   }
 
@@ -173,7 +175,7 @@ export class DeploymentLimiter {
     const resets = [requests?.resetAtMs, tokens?.resetAtMs].filter((resetAtMs) => resetAtMs !== undefined);
     const ttlMs = Math.min(MAX_OBSERVATION_TTL_MS, Math.max(MIN_OBSERVATION_TTL_MS, ...resets.map((at) => at - this.now())));
     await this.scripts.limiterObserve(
-      [this.keys.deploymentLimiter(deploymentId)],
+      [this.keysOf(deploymentId).main],
       [
         state.observedAtMs,
         requests?.remaining ?? "",
@@ -189,7 +191,7 @@ export class DeploymentLimiter {
   async pause(deploymentId: string, untilMs: number): Promise<void> {
     const ttlMs = Math.ceil(untilMs - this.now());
     if (ttlMs <= 0) return;
-    await this.scripts.limiterPause([this.keys.deploymentLimiter(deploymentId)], [untilMs, ttlMs]);
+    await this.scripts.limiterPause([this.keysOf(deploymentId).main], [untilMs, ttlMs]);
   }
 
   /**
@@ -219,11 +221,11 @@ export class DeploymentLimiter {
   }
 
   private allKeys(deploymentId: string): [string, string, string, string] {
-    return [
-      this.keys.deploymentLimiter(deploymentId),
-      this.keys.deploymentLimiterWindow(deploymentId),
-      this.keys.deploymentLimiterTokens(deploymentId),
-      this.keys.deploymentLimiterLeases(deploymentId),
-    ];
+    const keys = this.keysOf(deploymentId);
+    return [keys.main, keys.window, keys.tokens, keys.leases];
+  }
+
+  private keysOf(id: string) {
+    return this.keys.limiter(this.scope, id);
   }
 }

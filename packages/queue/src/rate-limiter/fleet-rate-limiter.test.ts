@@ -5,20 +5,20 @@ import type { Redis } from "ioredis";
 import { deploymentSchema } from "@switchyard/config";
 import { createRedis } from "../redis-connection.js";
 import { keyNames } from "../key-names.js";
-import { DeploymentLimiter, type Grant, type LimitedBy, type LimiterSettings } from "./deployment-limiter.js";
+import { FleetRateLimiter, type Grant, type LimitedBy, type LimiterSettings } from "./fleet-rate-limiter.js";
 
 const WINDOW_MS = 10_000;
 const LEASE_MS = 30_000;
 
-describe("DeploymentLimiter (real Redis)", () => {
+describe("FleetRateLimiter (real Redis)", () => {
   const prefix = `{t${randomBytes(4).toString("hex")}}`;
   const keys = keyNames(prefix);
   // Two connections stand for two worker processes sharing the fleet's budgets.
   let redis: Redis;
   let otherRedis: Redis;
   let clock: { nowMs: number };
-  let limiter: DeploymentLimiter;
-  let otherLimiter: DeploymentLimiter;
+  let limiter: FleetRateLimiter;
+  let otherLimiter: FleetRateLimiter;
   let deploymentId: string;
   let deploymentCount = 0;
 
@@ -31,8 +31,8 @@ describe("DeploymentLimiter (real Redis)", () => {
   });
   beforeEach(() => {
     clock = { nowMs: 1_700_000_000_000 };
-    limiter = new DeploymentLimiter(redis, prefix, () => clock.nowMs);
-    otherLimiter = new DeploymentLimiter(otherRedis, prefix, () => clock.nowMs);
+    limiter = new FleetRateLimiter(redis, prefix, () => clock.nowMs);
+    otherLimiter = new FleetRateLimiter(otherRedis, prefix, () => clock.nowMs);
     deploymentId = `deployment-${++deploymentCount}`;
   });
 
@@ -527,17 +527,17 @@ describe("DeploymentLimiter (real Redis)", () => {
       clock.nowMs += LEASE_MS;
       expect(await snapshot(settings)).toMatchObject({ inFlight: 0 });
       // Still stored: only an acquire prunes.
-      expect(await redis.zcard(keys.deploymentLimiterWindow(deploymentId))).toBe(1);
+      expect(await redis.zcard(keys.limiter("deployment", deploymentId).window)).toBe(1);
     });
   });
 
   it("keeps its keys under the prefix, expiring windowMs + leaseMs after the latest grant, never sooner", async () => {
     const settings = limits({ rpm: 5, tpm: 1_000 });
     const allKeys = [
-      keys.deploymentLimiter(deploymentId),
-      keys.deploymentLimiterWindow(deploymentId),
-      keys.deploymentLimiterTokens(deploymentId),
-      keys.deploymentLimiterLeases(deploymentId),
+      keys.limiter("deployment", deploymentId).main,
+      keys.limiter("deployment", deploymentId).window,
+      keys.limiter("deployment", deploymentId).tokens,
+      keys.limiter("deployment", deploymentId).leases,
     ];
     expect(allKeys[0]).toBe(`${prefix}:deployment:${deploymentId}:limiter`);
     await limiter.acquire(deploymentId, settings, 10, 5 * LEASE_MS);
@@ -554,7 +554,7 @@ describe("DeploymentLimiter (real Redis)", () => {
     const other = `${deploymentId}-other`;
     await limiter.release(other, "no-such-lease", 50);
     await limiter.acquire(other, settings, 5_000, LEASE_MS);
-    expect(await redis.exists(keys.deploymentLimiter(other), keys.deploymentLimiterWindow(other))).toBe(0);
+    expect(await redis.exists(keys.limiter("deployment", other).main, keys.limiter("deployment", other).window)).toBe(0);
   });
 
   it("runs on the configured defaults: 16 calls in flight, requests and tokens unlimited", async () => {
