@@ -65,19 +65,11 @@ describe("the fallback cascade", () => {
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
-    await fetch(`${stack.simUrl}/_sim/reset`, { method: "POST" });
+    await stack.sim.reset();
     await Promise.all(DEPLOYMENTS.map((id) => breakers.reset(id)));
   });
 
-  async function sim(patch: unknown) {
-    const response = await fetch(`${stack.simUrl}/_sim/config`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) });
-    expect(response.status).toBe(200);
-  }
   const failing = (behaviour: Record<string, unknown>, models = MODELS) => ({ models: Object.fromEntries(models.map((model) => [model, behaviour])) });
-  async function simCalls(model: string): Promise<number> {
-    const stats = (await (await fetch(`${stack.simUrl}/_sim/stats`)).json()) as { byModel: Record<string, { requests: number }> };
-    return stats.byModel[model]?.requests ?? 0;
-  }
   /** A prompt no other test sends, so the response cache only serves what a test put there. */
   const prompt = (text: string) => `${text} (#${++unique}-${Date.now()})`;
 
@@ -90,7 +82,7 @@ describe("the fallback cascade", () => {
     record.hops.filter((hop) => hop.stage === "provider").map((hop) => [hop.deployment_id, hop.attempt, hop.error?.code ?? "ok"]);
 
   it("retries a 5xx on the same deployment with backoff, then falls back along the configured chain", async () => {
-    await sim(failing({ errorRate: 1, errorStatus: 500 }, ["alpha-model"]));
+    await stack.sim.patch(failing({ errorRate: 1, errorStatus: 500 }, ["alpha-model"]));
     const record = await run({ model: "alpha", messages: [{ role: "user", content: prompt("Explain backoff.") }] });
     expect(record.status).toBe("succeeded");
     expect(record.deployment_id).toBe("bravo-anthropic");
@@ -101,12 +93,12 @@ describe("the fallback cascade", () => {
       ["bravo-anthropic", 1, "ok"],
     ]);
     expect(record.hops.find((hop: HopView) => hop.stage === "dispatch").note).toMatch(/fallbacks: bravo-anthropic → charlie-gemini/);
-    expect(await simCalls("alpha-model")).toBe(3);
+    expect(await stack.sim.modelRequests("alpha-model")).toBe(3);
   });
 
   it("falls back at once to a faster deployment on a timeout", async () => {
     // alpha gives up after 500 ms; its model takes 2 s.
-    await sim(failing({ latency: { kind: "fixed", ms: 2_000 } }, ["alpha-model"]));
+    await stack.sim.patch(failing({ latency: { kind: "fixed", ms: 2_000 } }, ["alpha-model"]));
     const record = await run({ model: "alpha", messages: [{ role: "user", content: prompt("Quick one.") }] });
     expect(record.status).toBe("succeeded");
     // bravo (1200 ms) is next in the chain but slower than alpha (900 ms); charlie (300 ms) is faster.
@@ -118,14 +110,14 @@ describe("the fallback cascade", () => {
 
   it("falls back to another provider when content is filtered", async () => {
     const phrase = "forbidden-topic";
-    await sim({ contentFilterPhrase: phrase, models: { "alpha-model": { contentFilterRejectsPrompt: true } } });
+    await stack.sim.patch({ contentFilterPhrase: phrase, models: { "alpha-model": { contentFilterRejectsPrompt: true } } });
     const record = await run({ model: "alpha", messages: [{ role: "user", content: prompt(`Tell me about the ${phrase} only.`) }] });
     expect(providerHops(record)[0]).toEqual(["alpha", 1, "content_filtered"]);
     expect(providerHops(record)[1]?.[0]).toBe("bravo-anthropic");
   });
 
   it("fails a bad request at once with the provider's reason, no retry, no fallback", async () => {
-    await sim(failing({ errorRate: 1, errorStatus: 400 }, ["alpha-model"]));
+    await stack.sim.patch(failing({ errorRate: 1, errorStatus: 400 }, ["alpha-model"]));
     const record = await run({ model: "alpha", messages: [{ role: "user", content: prompt("Anything.") }] });
     expect(record.status).toBe("failed");
     expect(record.error).toMatchObject({ code: "bad_request", deployment_id: "alpha", http_status: 400 });
@@ -133,13 +125,13 @@ describe("the fallback cascade", () => {
   });
 
   it("opens the circuit on an auth error, raises an alert, and the next request skips the deployment", async () => {
-    await sim(failing({ errorRate: 1, errorStatus: 401 }, ["alpha-model"]));
+    await stack.sim.patch(failing({ errorRate: 1, errorStatus: 401 }, ["alpha-model"]));
     const first = await run({ model: "alpha", messages: [{ role: "user", content: prompt("Who am I?") }] });
     expect(providerHops(first)[0]).toEqual(["alpha", 1, "auth"]);
     expect((await breakers.snapshots(["alpha"])).get("alpha")?.state).toBe("open");
     await stack.processes.worker.waitForOutput(/"alert":"deployment_circuit_tripped"/);
 
-    const callsBefore = await simCalls("alpha-model");
+    const callsBefore = await stack.sim.modelRequests("alpha-model");
     const second = await run({ messages: [{ role: "user", content: prompt("Pick any deployment.") }] });
     expect(second.status).toBe("succeeded");
     expect(second.deployment_id).not.toBe("alpha");
@@ -148,7 +140,7 @@ describe("the fallback cascade", () => {
     const pinned = await run({ model: "alpha", messages: [{ role: "user", content: prompt("Pinned.") }] });
     expect(pinned).toMatchObject({ status: "succeeded", deployment_id: "bravo-anthropic" });
     expect(pinned.hops[0].note).toMatch(/alpha \(requested\) has an open circuit, falling back to bravo-anthropic/);
-    expect(await simCalls("alpha-model")).toBe(callsBefore);
+    expect(await stack.sim.modelRequests("alpha-model")).toBe(callsBefore);
   });
 
   it("serves an earlier answer from the cache when every deployment fails, and prefers it when asked", async () => {
@@ -157,13 +149,13 @@ describe("the fallback cascade", () => {
     expect(fresh.status).toBe("succeeded");
     expect(fresh.served_from_cache).toBeUndefined();
 
-    const calls = await Promise.all(MODELS.map(simCalls));
+    const calls = await Promise.all(MODELS.map((model) => stack.sim.modelRequests(model)));
     const preferred = await run({ ...body, cache: "prefer" });
     expect(preferred).toMatchObject({ status: "succeeded", served_from_cache: true, deployment_id: fresh.deployment_id, cost_usd: 0 });
     expect(preferred.result.message).toEqual(fresh.result.message);
-    expect(await Promise.all(MODELS.map(simCalls))).toEqual(calls);
+    expect(await Promise.all(MODELS.map((model) => stack.sim.modelRequests(model)))).toEqual(calls);
 
-    await sim(failing({ errorRate: 1, errorStatus: 503 }));
+    await stack.sim.patch(failing({ errorRate: 1, errorStatus: 503 }));
     const degraded = await run(body);
     expect(degraded).toMatchObject({ status: "succeeded", served_from_cache: true });
     expect(degraded.hops.at(-1)).toMatchObject({ stage: "cache", outcome: "ok" });
@@ -174,7 +166,7 @@ describe("the fallback cascade", () => {
   });
 
   it("queues for retry when everything fails, and gives up at the request's deadline", async () => {
-    await sim(failing({ errorRate: 1, errorStatus: 503 }));
+    await stack.sim.patch(failing({ errorRate: 1, errorStatus: 503 }));
     const startedAtMs = Date.now();
     const record = await run({ constraints: { timeoutMs: 2_000 }, cache: "off", messages: [{ role: "user", content: prompt("Never answered.") }] });
     expect(record.status).toBe("failed");
@@ -185,7 +177,7 @@ describe("the fallback cascade", () => {
   });
 
   it("never sends a private request to a public deployment, in any fallback or round", async () => {
-    await sim(failing({ errorRate: 1, errorStatus: 500 }, ["local-model"]));
+    await stack.sim.patch(failing({ errorRate: 1, errorStatus: 500 }, ["local-model"]));
     const submitted = await stack.api.post("/v1/requests", {
       constraints: { timeoutMs: 3_000 },
       messages: [{ role: "user", content: prompt("My card is 4111 1111 1111 1111, summarise my spending.") }],
@@ -195,6 +187,6 @@ describe("the fallback cascade", () => {
     expect(record.status).toBe("failed");
     const touched = new Set(record.hops.flatMap((hop: HopView) => (hop.deployment_id ? [hop.deployment_id] : [])));
     expect([...touched]).toEqual(["local"]);
-    for (const model of ["alpha-model", "bravo-model", "charlie-model", "delta-model"]) expect(await simCalls(model)).toBe(0);
+    for (const model of ["alpha-model", "bravo-model", "charlie-model", "delta-model"]) expect(await stack.sim.modelRequests(model)).toBe(0);
   });
 });

@@ -57,19 +57,11 @@ describe("provider outcomes through the stack", () => {
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
-    await fetch(`${stack.simUrl}/_sim/reset`, { method: "POST" });
+    await stack.sim.reset();
     // quota_exhausted opens its deployment's circuit; each case starts with every circuit closed.
     await Promise.all(["tiny-openai", "claude-a", "gemini-a", "local-a"].map((id) => breakers.reset(id)));
   });
 
-  async function sim(patch: unknown) {
-    const response = await fetch(`${stack.simUrl}/_sim/config`, {
-      method: "PATCH",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(patch),
-    });
-    expect(response.status).toBe(200);
-  }
 
   async function run(body: unknown) {
     const submitted = await stack.api.post("/v1/requests", body);
@@ -111,7 +103,7 @@ describe("provider outcomes through the stack", () => {
     { deployment: "gemini-a", model: "gemini-a", behaviour: { errorRate: 1, errorStatus: 429 }, code: "rate_limited", status: 429 },
     { deployment: "local-a", model: "local-a", behaviour: { invalidJsonRate: 1 }, code: "invalid_response", status: 200 },
   ])("records $code from a $deployment answer as the request's error", async ({ deployment, model, behaviour, code, status }) => {
-    await sim({ models: { [model]: behaviour } });
+    await stack.sim.patch({ models: { [model]: behaviour } });
     const body =
       deployment === "local-a"
         ? { model: deployment, messages: [{ role: "user", content: "My email is jane@example.com, summarise it." }] }
@@ -129,7 +121,7 @@ describe("provider outcomes through the stack", () => {
   });
 
   it("records the provider's rate-limit headers per deployment", async () => {
-    await sim({ models: { "claude-a": { rpm: 50 }, "tiny-gpt": { rpm: 70, tpm: 90_000 } } });
+    await stack.sim.patch({ models: { "claude-a": { rpm: 50 }, "tiny-gpt": { rpm: 70, tpm: 90_000 } } });
     for (const deployment of ["claude-a", "tiny-openai"]) {
       const record = await run({ model: deployment, messages: [{ role: "user", content: "Hello there." }] });
       expect(record.status).toBe("succeeded");

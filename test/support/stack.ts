@@ -2,11 +2,14 @@ import { randomBytes } from "node:crypto";
 import { freePort } from "@switchyard/embedded-redis";
 import { ApiClient } from "./api-client.js";
 import { startApp, type RunningProcess } from "./processes.js";
+import { SimControl } from "./sim-control.js";
 
 export interface TestStack {
   api: ApiClient;
   apiUrl: string;
   simUrl: string;
+  /** The simulator's control API. */
+  sim: SimControl;
   adminKey: string;
   prefix: string;
   processes: { sim: RunningProcess; worker: RunningProcess; api: RunningProcess };
@@ -42,6 +45,7 @@ export async function startStack(redisUrl: string, extraEnv: Record<string, stri
     api: new ApiClient(apiUrl, adminKey),
     apiUrl,
     simUrl,
+    sim: new SimControl(simUrl),
     adminKey,
     prefix,
     processes: { sim, worker: worker.value, api: api.value },
