@@ -1,5 +1,5 @@
 import type { SwitchyardConfig } from "@switchyard/config";
-import type { CircuitBreakers, DeploymentLimiter, DeploymentStats, QueueRegistry, RequestStore, ResponseCache } from "@switchyard/queue";
+import type { CircuitBreakers, FleetRateLimiter, DeploymentStats, QueueRegistry, RequestStore, ResponseCache } from "@switchyard/queue";
 import type { Logger } from "@switchyard/logging";
 
 /** What every stage of the cascade works with: Redis-backed state and queues at the edges, clock and dice injected. */
@@ -10,7 +10,7 @@ export interface CascadeDependencies {
   breakers: CircuitBreakers;
   cache: ResponseCache;
   /** Fleet-wide rate budgets and in-flight counts per deployment. */
-  limiter: DeploymentLimiter;
+  limiter: FleetRateLimiter;
   /** Latency averages and round-robin turns for pools. */
   stats: DeploymentStats;
   logger: Logger;

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
 import { tierJobDataSchema, tierQueueName } from "@switchyard/contracts";
+import { parseJobData } from "../parse-job-data.js";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { startRound, type RoundOutcome } from "../cascade/start-round.js";
 
@@ -12,12 +12,7 @@ export function dispatchRequest(dependencies: CascadeDependencies) {
   const { logger, now } = dependencies;
   return async (job: Job): Promise<RoundOutcome> => {
     const startedAtMs = now();
-    const parsed = tierJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      logger.error({ jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, "invalid tier job data");
-      throw new UnrecoverableError("invalid tier job data");
-    }
-    const data = parsed.data;
+    const data = parseJobData(tierJobDataSchema, job, logger, "tier");
     return startRound(dependencies, {
       requestId: data.requestId,
       request: data.request,

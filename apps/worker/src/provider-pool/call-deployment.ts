@@ -1,5 +1,5 @@
 import type { Job } from "bullmq";
-import { UnrecoverableError, Worker } from "bullmq";
+import { Worker } from "bullmq";
 import { deploymentJobDataSchema, deploymentQueueName, isTerminalStatus, ProviderError, type Hop, type RateLimitState } from "@switchyard/contracts";
 import type { DeploymentConfig } from "@switchyard/config";
 import type { RateLimitStore } from "@switchyard/queue";
@@ -8,6 +8,7 @@ import { resolveApiKey } from "@switchyard/providers";
 import { costUsd } from "@switchyard/routing";
 import { applyAdjustments, fitContextWindow } from "@switchyard/transform";
 import type { Logger } from "@switchyard/logging";
+import { parseJobData } from "../parse-job-data.js";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { cachePolicy } from "../cascade/cache-policy.js";
 import { handleProviderFailure } from "../failure/provider-failure.js";
@@ -51,12 +52,7 @@ export function callDeployment(dependencies: CallDependencies) {
 
   return async (job: Job, _token?: string, signal?: AbortSignal): Promise<{ outcome: string }> => {
     const startedAtMs = now();
-    const parsed = deploymentJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      logger.error({ jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, "invalid deployment job data");
-      throw new UnrecoverableError("invalid deployment job data");
-    }
-    const data = parsed.data;
+    const data = parseJobData(deploymentJobDataSchema, job, logger, "deployment");
     const log = logger.child({ requestId: data.requestId, jobId: job.id, deploymentId: deployment.id });
     const hop: Omit<Hop, "outcome" | "durationMs"> = {
       n: data.hop,

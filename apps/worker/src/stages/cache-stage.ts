@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
 import { CACHE_STAGE_QUEUE, hopJobId, RETRY_STAGE_QUEUE, stageJobDataSchema, type Hop, type StageJobData } from "@switchyard/contracts";
 import { decideRetryRound } from "@switchyard/routing";
+import { parseJobData } from "../parse-job-data.js";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { cachePolicy } from "../cascade/cache-policy.js";
 
@@ -16,12 +16,7 @@ export function cacheStage(dependencies: CascadeDependencies) {
   const { config, store, queues, cache, logger, now, random } = dependencies;
   return async (job: Job): Promise<CacheStageOutcome> => {
     const startedAtMs = now();
-    const parsed = stageJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      logger.error({ jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, "invalid cache stage job data");
-      throw new UnrecoverableError("invalid cache stage job data");
-    }
-    const data = parsed.data;
+    const data = parseJobData(stageJobDataSchema, job, logger, "cache stage");
     const log = logger.child({ requestId: data.requestId, jobId: job.id });
     const hop: Omit<Hop, "outcome" | "durationMs" | "note"> = {
       n: data.hop,

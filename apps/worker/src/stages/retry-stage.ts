@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
 import { RETRY_STAGE_QUEUE, stageJobDataSchema } from "@switchyard/contracts";
+import { parseJobData } from "../parse-job-data.js";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { startRound, type RoundOutcome } from "../cascade/start-round.js";
 
@@ -9,12 +9,7 @@ export function retryStage(dependencies: CascadeDependencies) {
   const { logger, now } = dependencies;
   return async (job: Job): Promise<RoundOutcome> => {
     const startedAtMs = now();
-    const parsed = stageJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      logger.error({ jobId: job.id, issues: parsed.error.issues.slice(0, 3) }, "invalid retry stage job data");
-      throw new UnrecoverableError("invalid retry stage job data");
-    }
-    const data = parsed.data;
+    const data = parseJobData(stageJobDataSchema, job, logger, "retry stage");
     return startRound(dependencies, {
       requestId: data.requestId,
       request: data.request,
