@@ -1,5 +1,5 @@
 import type { Job } from "bullmq";
-import { Worker } from "bullmq";
+import { DelayedError } from "bullmq";
 import { deploymentJobDataSchema, deploymentQueueName, isTerminalStatus, ProviderError, type Hop, type RateLimitState } from "@switchyard/contracts";
 import type { DeploymentConfig } from "@switchyard/config";
 import type { RateLimitStore } from "@switchyard/queue";
@@ -39,7 +39,7 @@ export interface CallDependencies extends CascadeDependencies {
  * it into the cascade's next step.
  */
 export function callDeployment(dependencies: CallDependencies) {
-  const { deployment, adapters, store, queues, rateLimits, breakers, limiter, stats, cache, config, logger, now } = dependencies;
+  const { deployment, adapters, store, rateLimits, breakers, limiter, stats, cache, config, logger, now } = dependencies;
   const fleetLimits = dependencies.rateLimiting === "fleet";
   const tracksLatency = Object.values(config.pools).some((pool) => pool.strategy === "latency" && pool.deployments.includes(deployment.id));
   const adapter = adapters.forFormat(deployment.format);
@@ -50,7 +50,7 @@ export function callDeployment(dependencies: CallDependencies) {
     if (state) rateLimits.record(deployment.id, state).catch((error) => log.warn({ err: error }, "could not record rate-limit state"));
   };
 
-  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<{ outcome: string }> => {
+  return async (job: Job, token?: string, signal?: AbortSignal): Promise<{ outcome: string }> => {
     const startedAtMs = now();
     const data = parseJobData(deploymentJobDataSchema, job, logger, "deployment");
     const log = logger.child({ requestId: data.requestId, jobId: job.id, deploymentId: deployment.id });
@@ -75,15 +75,25 @@ export function callDeployment(dependencies: CallDependencies) {
     const reservedInputTokens = Math.max(0, Math.min(data.classification.estimatedInputTokens, deployment.contextWindowTokens - outputTokens));
     const leaseMs = dependencies.leaseMs;
 
-    // The record's status, the circuit's verdict and the rate budget in one round trip (auto-pipelined).
-    const [status, admission, grant] = await Promise.all([
+    // The record's status, the circuit's verdict, the rate budget and our hold on the job in one round trip (auto-pipelined).
+    const [status, admission, grant, lockHeld] = await Promise.all([
       store.status(data.requestId),
       breakers.admit(deployment.id),
       fleetLimits
         ? limiter.acquire(deployment.id, deployment.limits, reservedInputTokens + outputTokens, leaseMs)
         : ({ granted: true, leaseId: "" } as const),
+      // BullMQ renews a job's lock only once the job is being processed. A worker waiting out a rate limit can still
+      // fetch a job in the background and hold it unprocessed past its lock; meanwhile the stalled check hands the job
+      // to another worker, and both would call the provider (seen in test/e2e/rate-limits.test.ts: two calls for one
+      // hop, then "Lock mismatch" from moveToFinished). Only the lock's holder may call.
+      token === undefined ? 1 : job.extendLock(token, leaseMs),
     ]);
     const giveBack = () => (grant.granted && fleetLimits ? limiter.release(deployment.id, grant.leaseId, 0).catch(() => undefined) : undefined);
+    if (lockHeld !== 1) {
+      await giveBack();
+      log.warn("the job's lock was lost before the call (another worker has the job, or will): not calling");
+      return { outcome: "lock_lost" };
+    }
     if (status === undefined || isTerminalStatus(status)) {
       // Already terminal (a stalled job re-run after its outcome was recorded) or expired: do not call again.
       await giveBack();
@@ -98,13 +108,13 @@ export function callDeployment(dependencies: CallDependencies) {
     const probe = admission.probe;
     if (!grant.granted) {
       if (grant.exceedsWholeBudget || now() + grant.waitMs >= data.cascade.deadlineAtMs) return fail("no_capacity", probe);
-      // No budget now: the job goes back to waiting without spending an attempt, and only this deployment's queue
-      // pauses (BullMQ's manual rate limit); other deployments are not slowed.
-      log.debug({ waitMs: grant.waitMs, limitedBy: grant.limitedBy }, "deployment has no budget; waiting");
-      // A full in-flight cap frees as soon as any call ends, which no one announces: look again shortly.
-      const pauseMs = grant.limitedBy === "concurrency" ? Math.min(grant.waitMs, CONCURRENCY_RECHECK_MS) : grant.waitMs;
-      await queues.deployment(deployment.id).rateLimit(Math.max(1, pauseMs));
-      throw Worker.RateLimitError();
+      // No budget now: this job (not the queue, not the worker) waits as a delayed job until the budget is back,
+      // without spending an attempt; jobs behind it, and other deployments, go on. A full in-flight cap frees as soon
+      // as any call ends, which no one announces: look again shortly.
+      const delayMs = grant.limitedBy === "concurrency" ? Math.min(grant.waitMs, CONCURRENCY_RECHECK_MS) : grant.waitMs;
+      log.debug({ delayMs, limitedBy: grant.limitedBy }, "deployment has no budget; the job waits");
+      await job.moveToDelayed(now() + Math.max(1, delayMs), token);
+      throw new DelayedError();
     }
     const leaseId = grant.leaseId;
 
