@@ -55,11 +55,12 @@ export type Admission =
   | { admitted: false; rejection: LimitRejection };
 
 /**
- * Shown in headers when a model has no limit configured: plausible, never enforced, so clients that read
+ * Shown in headers when a model has no limit configured: never enforced, and far above any load a test or benchmark
+ * sends, so a client that honours headers is never held back by them; present, so clients that read
  * rate-limit headers always find numbers.
  */
-export const UNENFORCED_REQUESTS_LIMIT = 10_000;
-export const UNENFORCED_TOKENS_LIMIT = 10_000_000;
+export const UNENFORCED_REQUESTS_LIMIT = 1_000_000;
+export const UNENFORCED_TOKENS_LIMIT = 1_000_000_000;
 
 const MAX_TRACKED_MODELS = 10_000;
 

@@ -152,7 +152,7 @@ export function callDeployment(dependencies: CallDependencies) {
         await Promise.all([
           // The provider may have charged the reservation: keep it.
           limiter.release(deployment.id, leaseId),
-          providerError?.rateLimit ? limiter.observe(deployment.id, providerError.rateLimit) : undefined,
+          providerError?.rateLimit ? limiter.observe(deployment.id, { ...providerError.rateLimit, observedAtMs: callStartedAtMs }) : undefined,
           // A 429 pauses this deployment only, for as long as the provider asked.
           providerError?.kind === "rate_limited" ? limiter.pause(deployment.id, now() + (providerError.retryAfterMs ?? DEFAULT_PAUSE_MS)) : undefined,
         ]).catch((cause: unknown) => log.warn({ err: cause }, "could not update the rate limiter"));
@@ -176,7 +176,9 @@ export function callDeployment(dependencies: CallDependencies) {
       breakers.recordSuccess(deployment.id, probe).catch((error: unknown) => log.warn({ err: error }, "could not update the circuit breaker")),
       Promise.all([
         fleetLimits ? limiter.release(deployment.id, leaseId, result.usage.inputTokens + outputTokens) : undefined,
-        fleetLimits && result.rateLimit ? limiter.observe(deployment.id, result.rateLimit) : undefined,
+        // Ordered by when the call was sent: a slow answer to an earlier call carries an older, higher "remaining"
+        // than answers that arrived before it, and must not overwrite them.
+        fleetLimits && result.rateLimit ? limiter.observe(deployment.id, { ...result.rateLimit, observedAtMs: callStartedAtMs }) : undefined,
         tracksLatency ? stats.recordLatency(deployment.id, callMs) : undefined,
       ]).catch((error: unknown) => log.warn({ err: error }, "could not update the rate limiter")),
       cacheable

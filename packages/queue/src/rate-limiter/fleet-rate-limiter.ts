@@ -19,8 +19,8 @@
  *   costs one cheap script call and stays far below a provider call's latency.
  * - The provider's word (observe()): while a budget's reset lies ahead, a grant also needs the provider's
  *   remaining requests ≥ 1 and remaining tokens ≥ `tokens`, and takes them off; past the reset the figures
- *   are ignored. The latest observation replaces the previous one whole; an older one arriving late is
- *   ignored. Only the combined `tokens` budget is used: a reservation is not split into input and output,
+ *   are ignored. The latest observation (by `observedAtMs`; the worker passes when the call was *sent*)
+ *   replaces the previous one whole; an older one arriving late is ignored. Only the combined `tokens` budget is used: a reservation is not split into input and output,
  *   so `inputTokens`/`outputTokens` (Anthropic's separate limits) are left to our own tpm and to 429s.
  * - A 429 (pause()): every acquire is refused with `limitedBy: "paused"` until the given time; pauses only
  *   lengthen. Only that deployment pauses: its siblings on the same provider have their own keys and limits.
