@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 export class CompletionWatcher {
   private readonly waiters = new Map<string, (atMs: number) => void>();
   private readonly early = new Map<string, number>();
+  private readonly listeners: ((id: string, status: string, atMs: number) => void)[] = [];
   completed = 0;
   failed = 0;
   lastAtMs = 0;
@@ -20,6 +21,7 @@ export class CompletionWatcher {
       if (status === "succeeded") this.completed += 1;
       else this.failed += 1;
       this.lastAtMs = atMs;
+      for (const listener of this.listeners) listener(id ?? "", status ?? "", atMs);
       const waiter = this.waiters.get(id ?? "");
       if (waiter) {
         this.waiters.delete(id ?? "");
@@ -29,6 +31,11 @@ export class CompletionWatcher {
       }
     });
     await this.subscriber.subscribe(channel);
+  }
+
+  /** Also calls `listener` with every terminal transition from now on (for scenarios that time many requests at once). */
+  onTerminal(listener: (id: string, status: string, atMs: number) => void): void {
+    this.listeners.push(listener);
   }
 
   waitFor(id: string): Promise<number> {

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +7,14 @@ import { directCall } from "./direct-call.js";
 import { ROOT, startApp, type BenchProcess } from "./processes.js";
 import { writeJson, writeMarkdown, type BenchResult } from "./report.js";
 import { round } from "./stats.js";
+import { BALANCING_STRATEGIES, balancingSimConfig, POOL_MEMBERS, writeBalancingConfig } from "./balancing-config.js";
+import { switchyardBalancing, type StrategyResult } from "./balancing-run.js";
 import { FAILOVER_FLEET, failoverBreaker, writeFailoverConfig } from "./failover-config.js";
 import { switchyardFailover, type FailoverResult, type PhaseResult } from "./failover-run.js";
+import { RATE_LIMIT_MESSAGES, rateLimitFleet, rateLimitSimConfig, writeRateLimitConfig } from "./rate-limit-config.js";
+import { switchyardRateLimits, type LimiterMode, type RateLimitRun } from "./rate-limit-run.js";
+import { simPromptTokens } from "./sim-control.js";
+import { startStack, startWorkers, stopStack } from "./stack.js";
 import { switchyardLatency, switchyardThroughput } from "./switchyard-run.js";
 
 // pnpm bench [--quick]: every scenario runs its baseline in the same run, on the same Redis and machine.
@@ -24,6 +29,14 @@ const settings = {
   sequentialRequests: quick ? 100 : 500,
   failoverRounds: quick ? 2 : 5,
   failoverRequestsPerRound: quick ? 100 : 200,
+  rateLimitWorkerProcesses: 4,
+  rateLimitMeasuredWindows: quick ? 1 : 2,
+  rateLimitBacklogWindows: quick ? 2.5 : 3.5,
+  rateLimitClientConcurrency: 32,
+  balancingRequests: quick ? 200 : 800,
+  balancingWarmupRequests: quick ? 20 : 40,
+  balancingClientConcurrency: 8,
+  balancingWorkerProcesses: 2,
   providerLatencyMs: 0,
   workerProcesses: Number(process.env.BENCH_WORKERS ?? 1),
   redisAppendOnly: true,
@@ -43,11 +56,15 @@ async function main(): Promise<void> {
 
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
-    processes.push(await startApp("provider-sim", { SIM_PORT: String(simPort), SIM_LATENCY_MS: "0" }, /listening/));
+    // Limits far above any scenario's load: a model without them still reports 10 000 requests a minute in its
+    // rate-limit headers (never enforced), and the workers' fleet limiter believes headers, so (b)'s 11 000
+    // requests would stall for the rest of the minute once the simulator said 0 remained.
+    const unlimited = { latency: { kind: "fixed", ms: 0 }, rpm: 1_000_000_000, tpm: 1_000_000_000_000 };
+    processes.push(await startApp("provider-sim", { SIM_PORT: String(simPort), SIM_CONFIG: JSON.stringify(unlimited) }, /listening/));
     const direct = await directCall(simUrl, settings.directRequests, settings.clientConcurrency, settings.sequentialRequests);
     console.log(`direct: ${round(direct.requestsPerSecond)} req/s, p50 ${round(direct.p50Ms)} ms, p99 ${round(direct.p99Ms)} ms`);
 
-    const stack = await startStack(redis.url, { PROVIDER_SIM_URL: simUrl }, processes);
+    const stack = await startStack(redis.url, { workers: settings.workerProcesses, env: { PROVIDER_SIM_URL: simUrl } }, processes);
     const target = stack.target;
 
     await switchyardThroughput(target, settings.warmupRequests, settings.clientConcurrency);
@@ -55,13 +72,13 @@ async function main(): Promise<void> {
     console.log(`switchyard async: ${round(throughput.requestsPerSecond)} req/s (accepted ${round(throughput.acceptedPerSecond)} req/s)`);
     const latency = await switchyardLatency(target, settings.sequentialRequests);
     console.log(`switchyard latency: p50 ${round(latency.p50Ms)} ms, p99 ${round(latency.p99Ms)} ms`);
-    await Promise.all(stack.processes.map((process) => process.stop()));
+    await stopStack(stack);
 
     // (d) failover: a stack of its own (its config, its prefix), the simulator shared.
     const configPath = join(dataDir, "failover.json");
     const breaker = failoverBreaker(settings.failoverRequestsPerRound);
     writeFailoverConfig(configPath, simUrl, breaker);
-    const failoverStack = await startStack(redis.url, { SWITCHYARD_CONFIG: configPath }, processes);
+    const failoverStack = await startStack(redis.url, { workers: settings.workerProcesses, env: { SWITCHYARD_CONFIG: configPath } }, processes);
     const failover = await switchyardFailover(failoverStack.target, simUrl, FAILOVER_FLEET, {
       rounds: settings.failoverRounds,
       requestsPerRound: settings.failoverRequestsPerRound,
@@ -69,6 +86,56 @@ async function main(): Promise<void> {
       breaker,
     });
     logFailover(failover);
+    await stopStack(failoverStack);
+
+    // (e) rate limits: the same backlog against the fleet limiter, then against BullMQ's plain limiter.
+    const fleet = rateLimitFleet(await simPromptTokens(simUrl, RATE_LIMIT_MESSAGES));
+    const rateLimitSim = await startSim(rateLimitSimConfig(fleet), processes);
+    const rateLimitConfigPath = join(dataDir, "rate-limits.json");
+    writeRateLimitConfig(rateLimitConfigPath, rateLimitSim.url, fleet);
+    const rateLimitRun = async (limiter: LimiterMode) => {
+      const rateLimitStack = await startStack(
+        redis.url,
+        { workers: settings.rateLimitWorkerProcesses, env: { SWITCHYARD_CONFIG: rateLimitConfigPath }, workerEnv: { SWITCHYARD_RATE_LIMITER: limiter } },
+        processes,
+      );
+      const run = await switchyardRateLimits(rateLimitStack.target, rateLimitSim.url, fleet, limiter, {
+        measuredWindows: settings.rateLimitMeasuredWindows,
+        backlogWindows: settings.rateLimitBacklogWindows,
+        clientConcurrency: settings.rateLimitClientConcurrency,
+      });
+      await stopStack(rateLimitStack);
+      logRateLimits(run);
+      return run;
+    };
+    const rateLimited = await rateLimitRun("fleet");
+    const naive = await rateLimitRun("bullmq");
+    await rateLimitSim.process.stop();
+
+    // (f) load balancing: one API; the workers restarted with each strategy's config, on the same prefix.
+    const balancingSim = await startSim(balancingSimConfig(), processes);
+    const balancingConfigPath = (strategy: string) => join(dataDir, `balancing-${strategy}.json`);
+    for (const strategy of BALANCING_STRATEGIES) writeBalancingConfig(balancingConfigPath(strategy), balancingSim.url, strategy);
+    const balancingStack = await startStack(
+      redis.url,
+      { workers: 0, env: { SWITCHYARD_CONFIG: balancingConfigPath(BALANCING_STRATEGIES[0]) } },
+      processes,
+    );
+    const strategies: StrategyResult[] = [];
+    for (const strategy of BALANCING_STRATEGIES) {
+      const env = { ...balancingStack.env, SWITCHYARD_CONFIG: balancingConfigPath(strategy) };
+      const workers = await startWorkers(env, settings.balancingWorkerProcesses, processes);
+      const result = await switchyardBalancing(balancingStack.target, strategy, {
+        requests: settings.balancingRequests,
+        warmupRequests: settings.balancingWarmupRequests,
+        clientConcurrency: settings.balancingClientConcurrency,
+      });
+      await Promise.all(workers.map((worker) => worker.stop()));
+      logBalancing(result);
+      strategies.push(result);
+    }
+    await stopStack(balancingStack);
+    await balancingSim.process.stop();
 
     const result: BenchResult = {
       measuredAt: new Date().toISOString(),
@@ -99,6 +166,25 @@ async function main(): Promise<void> {
         afterOpenRefusedByBreaker: failover.afterOpenRefusedByBreaker,
         unexpected: failover.unexpected,
       },
+      rateLimits: {
+        windowMs: fleet.windowMs,
+        promptTokens: fleet.promptTokens,
+        maxOutputTokens: fleet.maxOutputTokens,
+        tokensPerRequest: fleet.tokensPerRequest,
+        deployments: fleet.deployments,
+        switchyard: roundRateLimitRun(rateLimited),
+        naive: roundRateLimitRun(naive),
+      },
+      balancing: {
+        members: POOL_MEMBERS.map(({ id, latencyMs, pricePer1kInputUsd, pricePer1kOutputUsd, weight }) => ({
+          id,
+          latencyMs,
+          pricePer1kInputUsd,
+          pricePer1kOutputUsd,
+          weight,
+        })),
+        strategies: strategies.map(roundStrategy),
+      },
     };
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
     writeJson(join(ROOT, quick ? "bench/results/quick.json" : "bench/results/latest.json"), result);
@@ -111,27 +197,68 @@ async function main(): Promise<void> {
   }
 }
 
-/** The API and `workerProcesses` workers on a fresh prefix of the shared Redis; each is also added to `started`. */
-async function startStack(redisUrl: string, extraEnv: Record<string, string>, started: BenchProcess[]) {
-  const prefix = `{bench${randomBytes(3).toString("hex")}}`;
-  const adminKey = `sy_bench_${randomBytes(12).toString("hex")}`;
-  const apiPort = await freePort();
-  const env = { REDIS_URL: redisUrl, SWITCHYARD_REDIS_PREFIX: prefix, SWITCHYARD_ADMIN_KEY: adminKey, ...extraEnv };
-  const processes: BenchProcess[] = [];
-  const start = async (name: string, appEnv: Record<string, string>, ready: RegExp) => {
-    const app = await startApp(name, appEnv, ready);
-    processes.push(app);
-    started.push(app);
-  };
-  for (let index = 0; index < settings.workerProcesses; index++) await start("worker", env, /worker started/);
-  await start("api", { ...env, PORT: String(apiPort) }, /API listening/);
-  return { processes, target: { apiUrl: `http://127.0.0.1:${apiPort}`, adminKey, redisUrl, prefix } };
+/** A simulator of the scenario's own, started with `config` (so `/_sim/reset` returns to it). */
+async function startSim(config: unknown, started: BenchProcess[]): Promise<{ url: string; process: BenchProcess }> {
+  const port = await freePort();
+  const sim = await startApp("provider-sim", { SIM_PORT: String(port), SIM_CONFIG: JSON.stringify(config) }, /listening/);
+  started.push(sim);
+  return { url: `http://127.0.0.1:${port}`, process: sim };
 }
 
 function roundPhase(phase: PhaseResult): PhaseResult {
   const breakdown = { ...phase.breakdown };
   for (const key of Object.keys(breakdown) as (keyof typeof breakdown)[]) breakdown[key] = round(breakdown[key], 3);
   return { samples: phase.samples, p50Ms: round(phase.p50Ms, 3), p99Ms: round(phase.p99Ms, 3), breakdown };
+}
+
+function roundRateLimitRun(run: RateLimitRun): RateLimitRun {
+  return {
+    ...run,
+    deployments: run.deployments.map((outcome) => ({
+      ...outcome,
+      completedPerWindow: round(outcome.completedPerWindow, 1),
+      share: round(outcome.share, 4),
+    })),
+    completedPerWindow: round(run.completedPerWindow, 1),
+    throughputShare: round(run.throughputShare, 4),
+    rateLimitedShare: round(run.rateLimitedShare, 5),
+    durationMs: round(run.durationMs, 0),
+  };
+}
+
+function roundStrategy(result: StrategyResult): StrategyResult {
+  const shares = Object.fromEntries(Object.entries(result.shares).map(([id, share]) => [id, round(share, 4)]));
+  return {
+    ...result,
+    shares,
+    meanLatencyMs: round(result.meanLatencyMs, 2),
+    p99LatencyMs: round(result.p99LatencyMs, 2),
+    meanCostUsd: round(result.meanCostUsd, 7),
+  };
+}
+
+function logRateLimits(run: RateLimitRun): void {
+  const deployments = run.deployments
+    .map(
+      (outcome) =>
+        `${outcome.id} (${outcome.binds} binds, ${outcome.bindingRequests}/window): ${outcome.perWindow.join(", ")} per window, ` +
+        `${outcome.rateLimited}/${outcome.providerCalls} calls 429, ` +
+        `${outcome.completed} completed, ${outcome.failed} failed, ${outcome.unfinished} unfinished`,
+    )
+    .join("; ");
+  console.log(
+    `rate limits (${run.limiter}): ${round(run.completedPerWindow, 1)} of ${run.bindingPerWindow} requests/window ` +
+      `(${round(run.throughputShare * 100, 1)}%), ${run.rateLimited} of ${run.providerCalls} calls 429 ` +
+      `(${round(run.rateLimitedShare * 100, 2)}%) in ${round(run.durationMs / 1000, 1)} s; ${deployments}`,
+  );
+}
+
+function logBalancing(result: StrategyResult): void {
+  const shares = Object.entries(result.shares).map(([id, share]) => `${id} ${round(share * 100, 1)}%`).join(", ");
+  console.log(
+    `balancing ${result.strategy}: ${shares}; mean ${round(result.meanLatencyMs, 1)} ms, p99 ${round(result.p99LatencyMs, 1)} ms, ` +
+      `$${result.meanCostUsd.toPrecision(3)}/request; ${result.chosenByPool} of ${result.requests} chosen by the pool, ${result.unexpected} unexpected`,
+  );
 }
 
 function logFailover(failover: FailoverResult): void {

@@ -1,5 +1,8 @@
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import type { FailoverResult, PhaseResult } from "./failover-run.js";
+import { balancingNotes, type BalancingResult } from "./balancing-report.js";
+import { rateLimitNotes, rateLimitRows, type RateLimitResult } from "./rate-limit-report.js";
+import { fmt } from "./stats.js";
 
 export interface BenchResult {
   measuredAt: string;
@@ -16,14 +19,15 @@ export interface BenchResult {
   };
   /** (d): latency with the primary deployment dead, either side of its circuit opening, against it healthy. */
   failover: FailoverResult & { primaryId: string; fallbackId: string };
+  /** (e): a backlog against rate-limited deployments, with Switchyard's limiter and with BullMQ's. */
+  rateLimits: RateLimitResult;
+  /** (f): one pool of two unequal deployments, per balancing strategy. */
+  balancing: BalancingResult;
 }
 
 const START = "<!-- bench:start -->";
 const END = "<!-- bench:end -->";
 
-function fmt(value: number, digits = 1): string {
-  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
 
 export function markdownTable(result: BenchResult): string {
   const { baselines: base, switchyard: sy } = result;
@@ -43,10 +47,15 @@ export function markdownTable(result: BenchResult): string {
     `| (c) submit → completion latency p50 | ${fmt(sy.latencyP50Ms, 2)} ms | ${fmt(base.directCallP50Ms, 2)} ms direct | ${fmt(sy.latencyP50Ms / base.directCallP50Ms, 2)}× (added ${fmt(addedP50, 2)} ms) | added ≤ 5 ms: ${addedP50 <= 5 ? "met" : "not met"} |`,
     `| (c) submit → completion latency p99 | ${fmt(sy.latencyP99Ms, 2)} ms | ${fmt(base.directCallP99Ms, 2)} ms direct | ${fmt(sy.latencyP99Ms / base.directCallP99Ms, 2)}× (added ${fmt(addedP99, 2)} ms) | — |`,
     ...failoverRows(result.failover),
+    ...rateLimitRows(result.rateLimits),
     "",
     `Requests completed: ${sy.completed}, failed: ${sy.failed}.`,
     "",
     ...failoverNotes(result.failover),
+    "",
+    ...rateLimitNotes(result.rateLimits),
+    "",
+    ...balancingNotes(result.balancing),
   ].join("\n");
 }
 

@@ -10,3 +10,8 @@ export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/** A number for the report: thousands separated, exactly `digits` decimals. */
+export function fmt(value: number, digits = 1): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}

@@ -35,6 +35,8 @@ export interface HopView {
   started_at_ms: number;
   duration_ms: number;
   error?: { code: string };
+  /** The dispatch hop's ranking and, when a pool chose, its strategy's reason. */
+  note?: string;
 }
 
 export interface RecordView {
@@ -44,6 +46,7 @@ export interface RecordView {
   created_at_ms: number;
   finished_at_ms?: number;
   served_from_cache?: boolean;
+  cost_usd?: number;
   hops: HopView[];
 }
 
