@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "@switchyard/logging";
+import { compatRouter } from "./compat/compat-router.js";
 import { bullBoardRouter, DASHBOARD_PATH } from "./dashboard/bull-board.js";
 import { deploymentsRouter, type DeploymentsRouterDependencies } from "./deployments/deployments-router.js";
 import { docsRouter, DOCS_PATH } from "./docs/docs-router.js";
@@ -11,6 +12,8 @@ import { requireJsonBody } from "./http/require-json.js";
 import { requestsRouter, type RequestsRouterDependencies } from "./requests/requests-router.js";
 
 export interface AppDependencies extends RequestsRouterDependencies, DeploymentsRouterDependencies {
+  /** How long the drop-in endpoints wait for an outcome. */
+  syncTimeoutMs: number;
   redis: Redis;
   logger: Logger;
   credentials: AdminCredentials;
@@ -43,6 +46,7 @@ export function createApp(dependencies: AppDependencies): Express {
     requireJsonBody(),
     express.json({ limit: dependencies.bodyLimitBytes, type: () => true, strict: true }),
     requestsRouter(dependencies),
+    compatRouter(dependencies),
   );
 
   app.use(notFoundHandler());

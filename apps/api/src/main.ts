@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     tenantLimits: config.tenants,
     rateLimits: new RateLimitStore(redis, config.redis.prefix),
     longPollMaxSeconds: config.api.longPollMaxSeconds,
+    syncTimeoutMs: config.api.longPollMaxSeconds * 1000,
     bodyLimitBytes: config.api.bodyLimitBytes,
     credentials: { adminKey, dashboardUsername: config.dashboard.username, ...(dashboardPassword ? { dashboardPassword } : {}) },
     dashboardQueues: queues.all(),

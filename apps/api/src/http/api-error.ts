@@ -1,5 +1,19 @@
 import type { ApiErrorBody } from "@switchyard/contracts";
 
+/** Anthropic's documented error types by HTTP status. */
+const ANTHROPIC_ERROR_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  503: "overloaded_error",
+  504: "timeout_error",
+  529: "overloaded_error",
+};
+
 /** An error the API answers with on purpose: a status and the OpenAI-shaped body. */
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -16,6 +30,11 @@ export class ApiError extends Error {
 
   toBody(): ApiErrorBody {
     return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
+  }
+
+  /** Anthropic's error body (`{type: "error", error: {type, message}}`), for `/v1/messages`. */
+  toAnthropicBody(): { type: "error"; error: { type: string; message: string } } {
+    return { type: "error", error: { type: ANTHROPIC_ERROR_TYPE_BY_STATUS[this.httpStatus] ?? (this.httpStatus >= 500 ? "api_error" : "invalid_request_error"), message: this.message } };
   }
 
   static badRequest(message: string, param: string | null = null, code = "invalid_request"): ApiError {

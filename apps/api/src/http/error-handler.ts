@@ -2,6 +2,8 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "@switchyard/logging";
 import { ApiError } from "./api-error.js";
 
+const ANTHROPIC_MESSAGES_PATH = "/v1/messages";
+
 /** body-parser's errors carry a `type`; map them to the status a caller can act on. */
 function fromBodyParser(error: { type?: unknown; status?: unknown; message?: string }): ApiError | undefined {
   switch (error.type) {
@@ -36,6 +38,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const apiError = known ?? new ApiError(500, "internal_error", "internal error", "internal_error");
     if (!known) logger.error({ err: error, method: request.method, path: request.path }, "unhandled API error");
     if (response.headersSent) return;
-    response.status(apiError.httpStatus).set(apiError.headers).json(apiError.toBody());
+    // Anthropic's clients read Anthropic's error shape; everything else speaks OpenAI's.
+    const body = request.path === ANTHROPIC_MESSAGES_PATH ? apiError.toAnthropicBody() : apiError.toBody();
+    response.status(apiError.httpStatus).set(apiError.headers).json(body);
   };
 }

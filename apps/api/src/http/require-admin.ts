@@ -3,7 +3,7 @@ import type { RequestHandler } from "express";
 import { ApiError } from "./api-error.js";
 
 export interface AdminCredentials {
-  /** Accepted as `Authorization: Bearer <key>`, and as the basic-auth password. */
+  /** Accepted as `Authorization: Bearer <key>`, as `x-api-key`, and as the basic-auth password. */
   adminKey: string;
   dashboardUsername: string;
   /** Basic-auth password for the dashboard when it differs from the admin key. */
@@ -34,8 +34,12 @@ export function requireAdmin(credentials: AdminCredentials, options: { challenge
     const space = header.indexOf(" ");
     const scheme = header.slice(0, space).toLowerCase();
     const value = header.slice(space + 1).trim();
+    // Anthropic's clients send the key as `x-api-key`.
+    const apiKey = request.get("x-api-key");
     let allowed = false;
-    if (scheme === "bearer") {
+    if (apiKey !== undefined) {
+      allowed = sameSecret(apiKey, credentials.adminKey);
+    } else if (scheme === "bearer") {
       allowed = sameSecret(value, credentials.adminKey);
     } else if (scheme === "basic") {
       const basic = parseBasic(value);
@@ -48,7 +52,7 @@ export function requireAdmin(credentials: AdminCredentials, options: { challenge
       new ApiError(
         401,
         "authentication_error",
-        header ? "invalid credentials" : "missing credentials: send Authorization: Bearer <key>",
+        header || apiKey !== undefined ? "invalid credentials" : "missing credentials: send Authorization: Bearer <key>",
         "invalid_api_key",
       ),
     );
