@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { ProviderError, type ChatResult, type ToolCall } from "@switchyard/contracts";
+import type { ChatResult, ToolCall } from "@switchyard/contracts";
 import { anthropicResponseSchema } from "./anthropic-response-schema.js";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
 import { mapAnthropicUsage } from "./map-anthropic-usage.js";
-import { bodyExcerpt } from "../body-excerpt.js";
+import { readResponseBody } from "../read-response-body.js";
 import { parseRateLimitHeaders } from "../rate-limit/parse-rate-limit-headers.js";
 import type { ProviderErrorContext } from "../map-transport-error.js";
 
@@ -21,26 +21,7 @@ export interface AnthropicResponseContext extends ProviderErrorContext {
  * tool calls with their input as JSON text. Not JSON, or not a `message` → `invalid_response`.
  */
 export function mapAnthropicResponse(bodyText: string, context: AnthropicResponseContext): ChatResult {
-  const invalid = (reason: string) =>
-    new ProviderError({
-      kind: "invalid_response",
-      message: `${context.status} answer is ${reason}`,
-      httpStatus: context.status,
-      provider: context.provider,
-      deploymentId: context.deploymentId,
-      bodyExcerpt: bodyExcerpt(bodyText),
-    });
-
-  let json: unknown;
-  try {
-    json = JSON.parse(bodyText);
-  } catch {
-    throw invalid("not JSON");
-  }
-  const parsed = anthropicResponseSchema.safeParse(json);
-  if (!parsed.success) throw invalid(`not an Anthropic message (${parsed.error.issues[0]?.path.join(".") || "body"})`);
-
-  const response = parsed.data;
+  const { body: response } = readResponseBody(bodyText, anthropicResponseSchema, "an Anthropic message", context);
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of response.content) {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { ProviderError, type ChatResult, type ToolCall } from "@switchyard/contracts";
+import type { ChatResult, ToolCall } from "@switchyard/contracts";
 import { bodyExcerpt } from "../body-excerpt.js";
+import { readResponseBody } from "../read-response-body.js";
 import { parseRateLimitHeaders } from "../rate-limit/parse-rate-limit-headers.js";
 import type { ProviderErrorContext } from "../map-transport-error.js";
 import { geminiResponseSchema, type GeminiCandidate, type GeminiResponsePart } from "./gemini-response-schema.js";
@@ -26,26 +27,8 @@ export interface GeminiResponseContext extends ProviderErrorContext {
  * a filter is an answer, with finish reason `content_filter` and whatever content it has.
  */
 export function mapGeminiResponse(bodyText: string, context: GeminiResponseContext): ChatResult {
+  const { body: response, invalid } = readResponseBody(bodyText, geminiResponseSchema, "a GenerateContentResponse", context);
   const excerpt = bodyExcerpt(bodyText);
-  const invalid = (reason: string) =>
-    new ProviderError({
-      kind: "invalid_response",
-      message: `${context.status} answer is ${reason}`,
-      httpStatus: context.status,
-      provider: context.provider,
-      deploymentId: context.deploymentId,
-      bodyExcerpt: excerpt,
-    });
-
-  let json: unknown;
-  try {
-    json = JSON.parse(bodyText);
-  } catch {
-    throw invalid("not JSON");
-  }
-  const parsed = geminiResponseSchema.safeParse(json);
-  if (!parsed.success) throw invalid(`not a GenerateContentResponse (${parsed.error.issues[0]?.path.join(".") || "body"})`);
-  const response = parsed.data;
 
   const blockReason = response.promptFeedback?.blockReason;
   if (blockReason) throw geminiPromptBlockedError(blockReason, { ...context, httpStatus: context.status, bodyExcerpt: excerpt });

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { ProviderError, type ChatResult, type ToolCall } from "@switchyard/contracts";
+import type { ChatResult, ToolCall } from "@switchyard/contracts";
 import { openAiChatResponseSchema, type OpenAiToolCallBody } from "./openai-response-schema.js";
 import { mapOpenAiFinishReason } from "./map-openai-finish-reason.js";
 import { mapOpenAiUsage } from "./map-openai-usage.js";
-import { bodyExcerpt } from "../body-excerpt.js";
+import { readResponseBody } from "../read-response-body.js";
 import { parseRateLimitHeaders } from "../rate-limit/parse-rate-limit-headers.js";
 import type { ProviderErrorContext } from "../map-transport-error.js";
 
@@ -22,26 +22,7 @@ export interface OpenAiResponseContext extends ProviderErrorContext {
  * completion (a proxy's HTML page, an error object with status 200, ...).
  */
 export function mapOpenAiResponse(bodyText: string, context: OpenAiResponseContext): ChatResult {
-  const invalid = (reason: string) =>
-    new ProviderError({
-      kind: "invalid_response",
-      message: `${context.status} answer is ${reason}`,
-      httpStatus: context.status,
-      provider: context.provider,
-      deploymentId: context.deploymentId,
-      bodyExcerpt: bodyExcerpt(bodyText),
-    });
-
-  let json: unknown;
-  try {
-    json = JSON.parse(bodyText);
-  } catch {
-    throw invalid("not JSON");
-  }
-  const parsed = openAiChatResponseSchema.safeParse(json);
-  if (!parsed.success) throw invalid(`not a chat completion (${parsed.error.issues[0]?.path.join(".") || "body"})`);
-
-  const response = parsed.data;
+  const { body: response } = readResponseBody(bodyText, openAiChatResponseSchema, "a chat completion", context);
   // `choices.min(1)` guarantees the first choice; n > 1 is never requested.
   const choice = response.choices[0]!;
   const content = choice.message.content ?? null;
