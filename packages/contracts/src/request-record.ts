@@ -7,13 +7,14 @@ import { clientFormatSchema } from "./client-format.js";
 
 /**
  * `queued_for_retry`: every deployment and the cache failed; the request waits in the retry queue (with the
- * reason in `retry`) until its next round or its deadline.
+ * reason in `retry`) until its next round or its deadline. `cancelled`: its owner cancelled it (terminal).
  */
-export const REQUEST_STATUSES = ["queued", "dispatched", "running", "queued_for_retry", "succeeded", "failed"] as const;
+export const REQUEST_STATUSES = ["queued", "dispatched", "running", "queued_for_retry", "succeeded", "failed", "cancelled"] as const;
 export const requestStatusSchema = z.enum(REQUEST_STATUSES);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
-export const TERMINAL_STATUSES: readonly RequestStatus[] = ["succeeded", "failed"];
+/** Keep in step with the `terminal` checks in packages/queue/lua/*-request-*.lua. */
+export const TERMINAL_STATUSES: readonly RequestStatus[] = ["succeeded", "failed", "cancelled"];
 export function isTerminalStatus(status: RequestStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

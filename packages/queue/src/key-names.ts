@@ -7,6 +7,12 @@ export interface KeyNames {
   requestHops(id: string): string;
   /** Pub/sub channel announcing terminal transitions as "<id> <status>". */
   requestEvents(): string;
+  /**
+   * The outbox: a stream with one entry (id, status, tenant, atMs) per terminal transition and per entry into
+   * `queued_for_retry`, written by the same Lua script as the transition, so consumer groups (webhooks, budget
+   * settlement) see every one exactly as it happened, even across crashes.
+   */
+  outbox(): string;
   /** The latest rate-limit state a deployment's provider reported (JSON). */
   deploymentRateLimit(deploymentId: string): string;
   /** A deployment's circuit breaker state, shared by every API and worker process (hash, see lua/breaker-*.lua). */
@@ -34,6 +40,7 @@ export function keyNames(prefix: string): KeyNames {
     request: (id) => `${prefix}:request:${id}`,
     requestHops: (id) => `${prefix}:request:${id}:hops`,
     requestEvents: () => `${prefix}:events:request`,
+    outbox: () => `${prefix}:events:outbox`,
     deploymentRateLimit: (deploymentId) => `${prefix}:deployment:${deploymentId}:ratelimit`,
     deploymentBreaker: (deploymentId) => `${prefix}:deployment:${deploymentId}:breaker`,
     responseCache: (tenant, hash) => `${prefix}:response-cache:${tenant}:${hash}`,

@@ -8,8 +8,8 @@ function loadScript(fileName: string): string {
 
 export interface SwitchyardScripts {
   createRequest(keys: [string], args: (string | number)[]): Promise<number>;
-  updateRequest(keys: [string, string], args: (string | number)[]): Promise<number>;
-  finishRequest(keys: [string, string], args: (string | number)[]): Promise<number>;
+  updateRequest(keys: [string, string, string], args: (string | number)[]): Promise<number>;
+  finishRequest(keys: [string, string, string], args: (string | number)[]): Promise<number>;
   /** {1, probe 0|1, "" | "half_opened"} when allowed, {0, "open" | "half_open", retryAtMs} when refused. */
   breakerAdmit(keys: [string], args: (string | number)[]): Promise<[1, 0 | 1, string] | [0, string, number]>;
   /** The transition ("opened" | "closed" | "reopened"), or "" when the state did not change. */
@@ -39,8 +39,8 @@ export interface SwitchyardScripts {
 
 const SCRIPTS = {
   createRequest: "create-request-1.lua",
-  updateRequest: "update-request-2.lua",
-  finishRequest: "finish-request-2.lua",
+  updateRequest: "update-request-3.lua",
+  finishRequest: "finish-request-3.lua",
   breakerAdmit: "breaker-admit-1.lua",
   breakerRecord: "breaker-record-1.lua",
   breakerTrip: "breaker-trip-1.lua",

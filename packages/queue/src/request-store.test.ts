@@ -47,6 +47,27 @@ describe("RequestStore", () => {
     expect(await store.getRequestBody(id)).toEqual({ messages: [{ role: "user", content: "hi" }] });
   });
 
+  it("writes each entry into queued_for_retry and the one terminal transition to the outbox", async () => {
+    const id = await created();
+    const outboxEntries = async () =>
+      (await redis.xrange(`${prefix}:events:outbox`, "-", "+"))
+        .map(([, fields]) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]])))
+        .filter((entry) => entry.id === id)
+        .map(({ status, tenant }) => ({ status, tenant }));
+    await store.update(id, { status: "dispatched", hop: hop(1, "ok") });
+    await store.update(id, { status: "queued_for_retry" });
+    await store.update(id, { status: "queued_for_retry" }); // a re-run of the same step: no second event
+    await store.update(id, { status: "dispatched" });
+    await store.update(id, { status: "queued_for_retry" });
+    await store.finish(id, { status: "failed", error: { code: "server", message: "boom" } });
+    await store.finish(id, { status: "failed", error: { code: "server", message: "again" } });
+    expect(await outboxEntries()).toEqual([
+      { status: "queued_for_retry", tenant: "acme" },
+      { status: "queued_for_retry", tenant: "acme" },
+      { status: "failed", tenant: "acme" },
+    ]);
+  });
+
   it("records steps and reaches a terminal state exactly once", async () => {
     const id = await created();
     expect(await store.update(id, { status: "dispatched", deploymentId: "d1", hop: hop(1, "ok") })).toBe("applied");

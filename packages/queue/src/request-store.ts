@@ -38,6 +38,12 @@ export type Outcome =
   | { status: "succeeded"; result: ChatResult; usage: TokenUsage; costUsd: number; deploymentId: string; servedFromCache?: boolean }
   | { status: "failed"; error: RequestError };
 
+/**
+ * The outbox's hard cap (entries, approximate). Its consumers trim what every group has read, so it stays short;
+ * the cap only bounds memory if no consumer runs at all (entries beyond it are lost to consumers that come later).
+ */
+export const OUTBOX_MAX_LENGTH = 1_000_000;
+
 export type TransitionResult = "applied" | "already_terminal" | "missing";
 
 function transition(code: number): TransitionResult {
@@ -117,13 +123,12 @@ export class RequestStore {
     },
   ): Promise<TransitionResult> {
     const fields: (string | number)[] = [];
-    if (change.status) fields.push("status", change.status);
     if (change.deploymentId) fields.push("deploymentId", change.deploymentId);
     if (change.truncation) fields.push("truncation", JSON.stringify(change.truncation));
     if (change.retry) fields.push("retry", JSON.stringify(change.retry));
     const code = await this.scripts.updateRequest(
-      [this.keys.request(id), this.keys.requestHops(id)],
-      [change.hop ? JSON.stringify(change.hop) : "", this.now(), ...fields],
+      [this.keys.request(id), this.keys.requestHops(id), this.keys.outbox()],
+      [change.hop ? JSON.stringify(change.hop) : "", this.now(), id, OUTBOX_MAX_LENGTH, change.status ?? "", ...fields],
     );
     return transition(code);
   }
@@ -141,8 +146,8 @@ export class RequestStore {
           ]
         : ["error", JSON.stringify(outcome.error)];
     const code = await this.scripts.finishRequest(
-      [this.keys.request(id), this.keys.requestHops(id)],
-      [outcome.status, hop ? JSON.stringify(hop) : "", this.now(), this.keys.requestEvents(), id, ...fields],
+      [this.keys.request(id), this.keys.requestHops(id), this.keys.outbox()],
+      [outcome.status, hop ? JSON.stringify(hop) : "", this.now(), this.keys.requestEvents(), id, OUTBOX_MAX_LENGTH, ...fields],
     );
     return transition(code);
   }

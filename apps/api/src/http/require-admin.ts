@@ -1,5 +1,6 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { RequestHandler } from "express";
+import type { Principal } from "../auth/principal.js";
 import { ApiError } from "./api-error.js";
 
 export interface AdminCredentials {
@@ -46,7 +47,11 @@ export function requireAdmin(credentials: AdminCredentials, options: { challenge
       const password = credentials.dashboardPassword ?? credentials.adminKey;
       allowed = basic !== undefined && basic.username === credentials.dashboardUsername && sameSecret(basic.password, password);
     }
-    if (allowed) return next();
+    if (allowed) {
+      // Until tenant keys exist, the bootstrap admin key is the only principal.
+      response.locals.principal = { keyId: "bootstrap", tenant: "default", scopes: ["admin"] } satisfies Principal;
+      return next();
+    }
     if (options.challenge) response.set("www-authenticate", 'Basic realm="Switchyard", charset="UTF-8"');
     next(
       new ApiError(
