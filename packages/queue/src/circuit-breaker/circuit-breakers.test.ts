@@ -257,6 +257,20 @@ describe("CircuitBreakers (real Redis)", () => {
     expect(await breakers.snapshots([])).toEqual(new Map());
   });
 
+  it("lets concurrent snapshot reads of the same deployments share one round trip, and reads afresh after it", async () => {
+    const [first, second] = await Promise.all([breakers.snapshots([deploymentId]), breakers.snapshots([deploymentId])]);
+    expect(second).toBe(first);
+    expect(first.get(deploymentId)).toMatchObject({ state: "closed", failures: 0 });
+    const other = breakers.snapshots([`${deploymentId}-other`]);
+    expect(other).not.toBe(breakers.snapshots([deploymentId]));
+
+    await failTimes(3);
+    const after = await breakers.snapshots([deploymentId]);
+    expect(after).not.toBe(first);
+    expect(after.get(deploymentId)).toMatchObject({ state: "open" });
+    await other;
+  });
+
   it("shares one circuit between processes on separate connections", async () => {
     await failTimes(2, breakers);
     expect(await failTimes(1, otherBreakers)).toEqual(["opened"]);
