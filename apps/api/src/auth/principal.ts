@@ -13,6 +13,15 @@ export interface Principal {
   scopes: readonly Scope[];
 }
 
+/** The bootstrap admin key from `SWITCHYARD_ADMIN_KEY`: every scope over every tenant; submits as `default` by default. */
+export const BOOTSTRAP_PRINCIPAL: Principal = { keyId: "bootstrap", tenant: "default", scopes: ["admin"] };
+
+/**
+ * The configured read-only dashboard login (`dashboard.readOnlyUsername`): Bull Board in read-only mode and nothing
+ * else. It is accepted only where the dashboard is mounted, so it never reaches the `/v1` routes.
+ */
+export const READ_ONLY_DASHBOARD_PRINCIPAL: Principal = { keyId: "dashboard-read-only", tenant: "default", scopes: ["read"] };
+
 export function principalOf(response: Response): Principal {
   const principal = (response.locals as { principal?: Principal }).principal;
   if (!principal) throw new Error("no principal on this request: the route is not behind authentication");
