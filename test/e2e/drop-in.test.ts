@@ -56,9 +56,9 @@ describe("drop-in OpenAI and Anthropic endpoints", () => {
 
   it("turns bad input and failed requests into the SDKs' own error classes", async () => {
     await expect(openai.chat.completions.create({ model: "auto", messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(
-      openai.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }], stream: true }),
-    ).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(openai.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }], n: 2 })).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    );
     const wrongKey = new OpenAI({ baseURL: `${stack.apiUrl}/v1`, apiKey: "sk-wrong", maxRetries: 0 });
     await expect(wrongKey.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
 

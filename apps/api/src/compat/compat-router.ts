@@ -1,24 +1,31 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { DeploymentConfig } from "@switchyard/config";
-import { ApiError } from "../http/api-error.js";
 import { parseOrThrow } from "../http/parse-body.js";
 import { readClientRequest } from "../requests/client-formats/read-client-request.js";
-import { serveSynchronously, type SyncDependencies } from "./serve-synchronously.js";
+import { serveStream, type StreamDependencies } from "./serve-stream.js";
+import { serveSynchronously } from "./serve-synchronously.js";
 
-export interface CompatRouterDependencies extends SyncDependencies {
+export interface CompatRouterDependencies extends StreamDependencies {
   deployments: readonly DeploymentConfig[];
 }
 
 /** OpenAI clients send these with their defaults; Switchyard's request has no field for them. */
-const openAiDefaultsSchema = z
-  .object({ stream: z.boolean().optional(), n: z.literal(1, "only n: 1 is supported").optional() })
+const openAiDeliverySchema = z
+  .object({
+    stream: z.boolean().nullable().optional(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullable().optional(),
+    n: z.literal(1, "only n: 1 is supported").optional(),
+  })
   .loose();
+
+/** Anthropic's `stream`, taken off the body before it is read as a Messages request (which has no such field). */
+const anthropicDeliverySchema = z.object({ stream: z.boolean().optional() }).loose();
 
 /**
  * Drop-in endpoints for existing SDKs: OpenAI's `POST /v1/chat/completions` and `GET /v1/models`, Anthropic's
- * `POST /v1/messages`. `model` may name a deployment, a provider model id, or `auto`. Streaming is not offered
- * yet: `stream: true` is a clear 400.
+ * `POST /v1/messages`. `model` may name a deployment, a provider model id, or `auto`. `stream: true` answers with
+ * server-sent events in the caller's format (serve-stream.ts); otherwise the caller waits for the whole answer.
  */
 export function compatRouter(dependencies: CompatRouterDependencies): Router {
   const router = Router();
@@ -33,13 +40,23 @@ export function compatRouter(dependencies: CompatRouterDependencies): Router {
   });
 
   router.post("/chat/completions", async (request, response) => {
-    const { stream, n: _n, ...body } = parseOrThrow(openAiDefaultsSchema, request.body);
-    if (stream === true) throw ApiError.badRequest("stream: streaming is not supported yet; send stream: false", "stream");
-    await serveSynchronously(dependencies, response, "openai", readClientRequest("openai", body));
+    const { stream, stream_options: streamOptions, n: _n, ...body } = parseOrThrow(openAiDeliverySchema, request.body);
+    const chat = readClientRequest("openai", body);
+    if (stream === true) {
+      await serveStream(dependencies, response, "openai", chat, { includeUsage: streamOptions?.include_usage === true });
+    } else {
+      await serveSynchronously(dependencies, response, "openai", chat);
+    }
   });
 
   router.post("/messages", async (request, response) => {
-    await serveSynchronously(dependencies, response, "anthropic", readClientRequest("anthropic", request.body));
+    const { stream, ...body } = parseOrThrow(anthropicDeliverySchema, request.body);
+    const chat = readClientRequest("anthropic", body);
+    if (stream === true) {
+      await serveStream(dependencies, response, "anthropic", chat, { includeUsage: false });
+    } else {
+      await serveSynchronously(dependencies, response, "anthropic", chat);
+    }
   });
 
   return router;

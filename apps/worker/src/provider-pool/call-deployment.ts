@@ -1,8 +1,17 @@
 import type { Job } from "bullmq";
 import { DelayedError } from "bullmq";
-import { deploymentJobDataSchema, deploymentQueueName, isTerminalStatus, ProviderError, type Hop, type RateLimitState } from "@switchyard/contracts";
+import {
+  deploymentJobDataSchema,
+  deploymentQueueName,
+  isTerminalStatus,
+  ProviderError,
+  type ChatResult,
+  type DeploymentJobData,
+  type Hop,
+  type RateLimitState,
+} from "@switchyard/contracts";
 import type { DeploymentConfig } from "@switchyard/config";
-import type { RateLimitStore } from "@switchyard/queue";
+import type { RateLimitStore, RequestStreams } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
 import { resolveApiKey } from "@switchyard/providers";
 import { costUsd } from "@switchyard/routing";
@@ -12,6 +21,9 @@ import { parseJobData } from "../parse-job-data.js";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { cachePolicy } from "../cascade/cache-policy.js";
 import { handleProviderFailure } from "../failure/provider-failure.js";
+import type { CallCancellation, RunningCalls } from "../cancellation/running-calls.js";
+import { failMidStream } from "./fail-mid-stream.js";
+import { streamCall } from "./stream-call.js";
 
 /** How soon a deployment whose in-flight cap is full is asked again. */
 const CONCURRENCY_RECHECK_MS = 25;
@@ -29,6 +41,10 @@ export interface CallDependencies extends CascadeDependencies {
   leaseMs: number;
   /** `fleet`: the deployment limiter guards every call; `bullmq`: it is bypassed (the benchmark's naive baseline). */
   rateLimiting: "fleet" | "bullmq";
+  /** Where streamed requests' answers are written as they arrive. */
+  streams: RequestStreams;
+  /** This process's calls in flight, for the cancel listener to abort. */
+  runningCalls: RunningCalls;
   env?: Record<string, string | undefined>;
 }
 
@@ -37,6 +53,10 @@ export interface CallDependencies extends CascadeDependencies {
  * prompt adjustments), calls the provider, and records the outcome on the request, once. A success also teaches
  * the breaker and fills the response cache; a failure goes to `handleProviderFailure`, the one place that turns
  * it into the cascade's next step.
+ *
+ * A request with `stream` is called with the adapter's `stream`, its events written to the request's Redis stream
+ * as they arrive (see stream-call.ts); it ends like any other call, with the assembled result on the record. A
+ * call whose request is cancelled meanwhile is aborted and ends without a next step: the record is terminal.
  */
 export function callDeployment(dependencies: CallDependencies) {
   const { deployment, adapters, store, rateLimits, breakers, limiter, stats, cache, config, logger, now } = dependencies;
@@ -51,8 +71,18 @@ export function callDeployment(dependencies: CallDependencies) {
   };
 
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<{ outcome: string }> => {
-    const startedAtMs = now();
     const data = parseJobData(deploymentJobDataSchema, job, logger, "deployment");
+    // Registered before the status read: see RunningCalls for why that order leaves no gap for a cancel.
+    const cancellation = dependencies.runningCalls.begin(data.requestId, signal);
+    try {
+      return await callOnce(job, token, data, cancellation);
+    } finally {
+      cancellation.end();
+    }
+  };
+
+  async function callOnce(job: Job, token: string | undefined, data: DeploymentJobData, cancellation: CallCancellation): Promise<{ outcome: string }> {
+    const startedAtMs = now();
     const log = logger.child({ requestId: data.requestId, jobId: job.id, deploymentId: deployment.id });
     const hop: Omit<Hop, "outcome" | "durationMs"> = {
       n: data.hop,
@@ -74,9 +104,10 @@ export function callDeployment(dependencies: CallDependencies) {
     // OpenAI-style providers charge at admission. Reconciled to the real input after the call.
     const reservedInputTokens = Math.max(0, Math.min(data.classification.estimatedInputTokens, deployment.contextWindowTokens - outputTokens));
     const leaseMs = dependencies.leaseMs;
+    const streaming = data.request.stream === true;
 
     // The record's status, the circuit's verdict, the rate budget and our hold on the job in one round trip (auto-pipelined).
-    const [status, admission, grant, lockHeld] = await Promise.all([
+    const [status, admission, grant, lockHeld, streamedEntries] = await Promise.all([
       store.status(data.requestId),
       breakers.admit(deployment.id),
       fleetLimits
@@ -87,6 +118,9 @@ export function callDeployment(dependencies: CallDependencies) {
       // to another worker, and both would call the provider (seen in test/e2e/rate-limits.test.ts: two calls for one
       // hop, then "Lock mismatch" from moveToFinished). Only the lock's holder may call.
       token === undefined ? 1 : job.extendLock(token, leaseMs),
+      // A streamed request's stream already holds entries only if an earlier run of this call began answering and its
+      // worker was lost (a failure after the first entry ends the request): that answer cannot be continued.
+      streaming ? dependencies.streams.length(data.requestId) : 0,
     ]);
     const giveBack = () => (grant.granted && fleetLimits ? limiter.release(deployment.id, grant.leaseId, 0).catch(() => undefined) : undefined);
     if (lockHeld !== 1) {
@@ -94,11 +128,23 @@ export function callDeployment(dependencies: CallDependencies) {
       log.warn("the job's lock was lost before the call (another worker has the job, or will): not calling");
       return { outcome: "lock_lost" };
     }
-    if (status === undefined || isTerminalStatus(status)) {
-      // Already terminal (a stalled job re-run after its outcome was recorded) or expired: do not call again.
+    if (status === undefined || isTerminalStatus(status) || cancellation.cancelled) {
+      // Already terminal (a stalled job re-run after its outcome was recorded, or a cancelled request) or expired: do
+      // not call again.
       await giveBack();
       log.info({ status: status ?? "missing" }, "skipping provider call for a finished or missing request");
-      return { outcome: status ?? "missing" };
+      return { outcome: cancellation.cancelled ? "cancelled" : (status ?? "missing") };
+    }
+    if (streamedEntries > 0) {
+      await giveBack();
+      const error = { code: "stream_interrupted" as const, message: "the worker streaming this answer was lost after part of it was sent", deploymentId: deployment.id };
+      const writer = dependencies.streams.writer(data.requestId);
+      if ((await store.finish(data.requestId, { status: "failed", error }, { ...hop, outcome: "error", error, durationMs: now() - startedAtMs })) === "applied") {
+        writer.append({ kind: "error", hop: data.hop, error });
+      }
+      await writer.flush().catch((cause: unknown) => log.warn({ err: cause }, "could not end the request's stream"));
+      log.warn("a streamed call was re-run after its stream began: failing the request");
+      return { outcome: "stream_interrupted" };
     }
     if (!admission.allowed) {
       await giveBack();
@@ -141,9 +187,22 @@ export function callDeployment(dependencies: CallDependencies) {
       if (fleetLimits) limiter.extend(deployment.id, leaseId, leaseMs).catch(() => undefined);
     }, leaseMs / 3);
     heartbeat.unref();
-    let result;
+    const options = { deployment, request, ...(apiKey ? { apiKey } : {}), signal: cancellation.signal };
+    const writer = streaming ? dependencies.streams.writer(data.requestId) : undefined;
+    let result: ChatResult;
+    // The stream began before the call failed: no fallback may follow (see fail-mid-stream.ts).
+    let began = false;
     try {
-      result = await adapter.chat({ deployment, request, ...(apiKey ? { apiKey } : {}), ...(signal ? { signal } : {}) });
+      if (writer) {
+        const streamed = await streamCall(adapter, options, writer, { hop: data.hop, deploymentId: deployment.id });
+        if (streamed.kind === "failed") {
+          began = streamed.began;
+          throw streamed.error;
+        }
+        result = streamed.result;
+      } else {
+        result = await adapter.chat(options);
+      }
     } catch (error) {
       clearInterval(heartbeat);
       const providerError = ProviderError.is(error) ? error.data : undefined;
@@ -157,6 +216,16 @@ export function callDeployment(dependencies: CallDependencies) {
           providerError?.kind === "rate_limited" ? limiter.pause(deployment.id, now() + (providerError.retryAfterMs ?? DEFAULT_PAUSE_MS)) : undefined,
         ]).catch((cause: unknown) => log.warn({ err: cause }, "could not update the rate limiter"));
       }
+      if (cancellation.cancelled) {
+        // The record is already `cancelled`: no breaker lesson (the provider did nothing wrong), no next step.
+        if (writer && began) writer.append({ kind: "error", hop: data.hop, error: { code: "cancelled", message: "the request was cancelled", deploymentId: deployment.id } });
+        await writer?.flush().catch(() => undefined);
+        log.info({ durationMs: now() - startedAtMs }, "provider call aborted: the request was cancelled");
+        return { outcome: "cancelled" };
+      }
+      if (writer && began) {
+        throw await failMidStream(dependencies, { requestId: data.requestId, deployment, hop: annotated, error, probe, writer, log });
+      }
       return fail(error, probe);
     }
     clearInterval(heartbeat);
@@ -167,7 +236,7 @@ export function callDeployment(dependencies: CallDependencies) {
     // Only complete answers are worth replaying: not a filtered, failed or cut-off one.
     const complete = result.finishReason === "stop" || result.finishReason === "tool_calls";
     const cacheable = complete && caching.mode !== "off" && (!caching.privateOnly || deployment.private);
-    const [, transition] = await Promise.all([
+    const [finished, transition] = await Promise.all([
       store.finish(
         data.requestId,
         { status: "succeeded", result, usage: result.usage, costUsd: cost, deploymentId: deployment.id },
@@ -188,7 +257,15 @@ export function callDeployment(dependencies: CallDependencies) {
         : undefined,
     ]);
     if (transition) log.info({ transition }, `circuit ${transition}`);
+    if (writer) {
+      // After the record: a reader that sees `done` may read the record and find it succeeded. A record someone else
+      // ended first (a cancel) gets no `done`; the reader goes by the record then.
+      if (finished === "applied") {
+        writer.append({ kind: "done", hop: data.hop, deploymentId: deployment.id, finishReason: result.finishReason, usage: result.usage, costUsd: cost });
+      }
+      await writer.flush().catch((error: unknown) => log.warn({ err: error }, "could not write the request's stream"));
+    }
     log.info({ durationMs: now() - startedAtMs, usage: result.usage, costUsd: cost }, "provider call succeeded");
     return { outcome: "succeeded" };
-  };
+  }
 }

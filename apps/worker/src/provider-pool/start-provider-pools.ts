@@ -1,8 +1,9 @@
 import { Worker } from "bullmq";
 import { deploymentQueueName } from "@switchyard/contracts";
-import type { RateLimitStore } from "@switchyard/queue";
+import type { RateLimitStore, RequestStreams } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
+import type { RunningCalls } from "../cancellation/running-calls.js";
 import { failAbandonedJobs } from "../failure/abandoned-job.js";
 import { workerOptions } from "../worker-options.js";
 import { callDeployment } from "./call-deployment.js";
@@ -16,6 +17,10 @@ export interface ProviderPoolsDependencies extends CascadeDependencies {
   rateLimiting: "fleet" | "bullmq";
   /** Only these providers' pools; all when empty. */
   providers: string[];
+  /** See CallDependencies.streams. */
+  streams: RequestStreams;
+  /** See CallDependencies.runningCalls. */
+  runningCalls: RunningCalls;
 }
 
 /**
