@@ -1,1 +1,3 @@
 export * from "./create-logger.js";
+export * from "./redact-log-object.js";
+export * from "./secret-patterns.js";

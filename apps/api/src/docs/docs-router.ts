@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Router } from "express";
 import { ApiError } from "../http/api-error.js";
+import { OPENAPI_PATH } from "../openapi/openapi-document.js";
+import { API_DOCS_PATH } from "../openapi/openapi-router.js";
 
 export const DOCS_PATH = "/docs";
 
@@ -18,7 +20,8 @@ function escapeHtml(text: string): string {
 
 /**
  * The project's docs as the running server sees them, so `npm start` can print one URL for them. Read once
- * at start; the interactive OpenAPI page joins them with the producer-API work.
+ * at start. The index also links the API reference (Swagger UI at /docs/api) and the OpenAPI document, which are
+ * served publicly by openapi-router.ts.
  */
 export function docsRouter(): Router {
   const texts = new Map<string, string>();
@@ -34,9 +37,12 @@ export function docsRouter(): Router {
     const items = [...texts.keys()]
       .map((name) => `<li><a href="${DOCS_PATH}/${name}">${escapeHtml(DOCUMENTS[name]?.title ?? name)}</a></li>`)
       .join("");
+    const reference =
+      `<li><a href="${API_DOCS_PATH}">API reference (interactive, OpenAPI 3.1)</a></li>` +
+      `<li><a href="${OPENAPI_PATH}">OpenAPI document (JSON)</a></li>`;
     response
       .type("html")
-      .send(`<!doctype html><html><head><meta charset="utf-8"><title>Switchyard docs</title></head><body><h1>Switchyard docs</h1><ul>${items}</ul></body></html>`);
+      .send(`<!doctype html><html><head><meta charset="utf-8"><title>Switchyard docs</title></head><body><h1>Switchyard docs</h1><ul>${reference}${items}</ul></body></html>`);
   });
   router.get("/:name", (request, response) => {
     const text = texts.get(request.params.name);

@@ -4,6 +4,7 @@ import type { ApiErrorBody } from "@switchyard/contracts";
 const ANTHROPIC_ERROR_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
   400: "invalid_request_error",
   401: "authentication_error",
+  402: "billing_error",
   403: "permission_error",
   404: "not_found_error",
   413: "request_too_large",

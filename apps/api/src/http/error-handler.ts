@@ -5,7 +5,7 @@ import { ApiError } from "./api-error.js";
 const ANTHROPIC_MESSAGES_PATH = "/v1/messages";
 
 /** body-parser's errors carry a `type`; map them to the status a caller can act on. */
-function fromBodyParser(error: { type?: unknown; status?: unknown; message?: string }): ApiError | undefined {
+function fromBodyParser(error: { type?: unknown; status?: unknown; message?: string; expose?: unknown }): ApiError | undefined {
   switch (error.type) {
     case "entity.parse.failed":
       return ApiError.badRequest(`malformed JSON body: ${error.message ?? "parse error"}`, null, "invalid_json");
@@ -20,8 +20,19 @@ function fromBodyParser(error: { type?: unknown; status?: unknown; message?: str
     case "stream.encoding.set":
       return ApiError.badRequest("invalid request body");
     default:
-      return undefined;
+      return fromClientHttpError(error);
   }
+}
+
+/**
+ * Any other `http-errors` error with a 4xx status (body-parser's inflate errors for a corrupt gzip body, Express's
+ * own checks) is about the caller's input: answer it with that status in our shape instead of a 500.
+ */
+function fromClientHttpError(error: { status?: unknown; message?: string; expose?: unknown }): ApiError | undefined {
+  const status = error.status;
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  const message = error.expose === true && error.message ? error.message : "invalid request";
+  return new ApiError(status, status === 404 ? "not_found_error" : "invalid_request_error", message, "invalid_request");
 }
 
 export function notFoundHandler(): RequestHandler {
