@@ -1,21 +1,30 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE, TIERS } from "@switchyard/contracts";
+import { CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE, TIERS, WEBHOOK_DEAD_LETTER_QUEUE, WEBHOOK_DELIVERY_QUEUE } from "@switchyard/contracts";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
 import {
+  ApiKeyStore,
+  BlockingConnectionPool,
   checkRedisDurability,
   CircuitBreakers,
   FleetRateLimiter,
   createRedis,
   QueueRegistry,
   RateLimitStore,
+  RequestCanceller,
   RequestEvents,
   RequestStore,
+  RequestStreams,
+  TenantBudgets,
+  TenantSigningSecrets,
   waitForRedis,
+  WebhookEndpointStore,
 } from "@switchyard/queue";
 import { apiEnvSchema } from "./api-env.js";
 import { createApp } from "./app.js";
+import { ApiKeyVerifier } from "./auth/api-key-verifier.js";
+import { readOnlyDashboardLogin } from "./auth/dashboard-login.js";
 import { DASHBOARD_PATH } from "./dashboard/bull-board.js";
 
 const logger = createLogger({ service: "api" });
@@ -40,7 +49,7 @@ async function main(): Promise<void> {
   });
   for (const tier of TIERS) queues.tier(tier);
   for (const deployment of config.deployments) queues.deployment(deployment.id);
-  for (const stage of [CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE]) queues.byName(stage);
+  for (const stage of [CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE, WEBHOOK_DELIVERY_QUEUE, WEBHOOK_DEAD_LETTER_QUEUE]) queues.byName(stage);
 
   const store = new RequestStore(redis, config.redis.prefix, config.records.ttlSeconds);
   const subscriber = createRedis(config.redis.url, "worker", "switchyard-api-events");
@@ -48,7 +57,18 @@ async function main(): Promise<void> {
   const events = new RequestEvents(subscriber, store.eventsChannel);
   void events.start().catch((error) => logger.error({ err: error }, "could not subscribe to request events"));
 
+  // Streamed answers are read with XREAD BLOCK, which holds its connection: readers get dedicated ones, never the
+  // producer connection, and a few stay open between streams.
+  const streamReaders = new BlockingConnectionPool(() => createRedis(config.redis.url, "producer", "switchyard-api-stream"), {
+    maxIdle: 32,
+    connectTimeoutMs: 2_000,
+  });
+  const requestStreams = new RequestStreams(redis, config.redis.prefix, streamReaders);
+  const canceller = new RequestCanceller({ redis, store, queues, prefix: config.redis.prefix, deploymentIds: config.deployments.map((deployment) => deployment.id) });
+
   const dashboardPassword = config.dashboard.passwordEnv ? process.env[config.dashboard.passwordEnv] : undefined;
+  const readOnlyDashboard = readOnlyDashboardLogin(config.dashboard, process.env);
+  const apiKeys = new ApiKeyStore(redis, config.redis.prefix);
   const app = createApp({
     redis,
     store,
@@ -62,10 +82,26 @@ async function main(): Promise<void> {
     tenantLimits: config.tenants,
     rateLimits: new RateLimitStore(redis, config.redis.prefix),
     longPollMaxSeconds: config.api.longPollMaxSeconds,
+    idempotencyTtlSeconds: config.api.idempotencyTtlSeconds,
+    idempotencyPendingTtlSeconds: config.api.idempotencyPendingTtlSeconds,
     syncTimeoutMs: config.api.longPollMaxSeconds * 1000,
     bodyLimitBytes: config.api.bodyLimitBytes,
-    credentials: { adminKey, dashboardUsername: config.dashboard.username, ...(dashboardPassword ? { dashboardPassword } : {}) },
+    credentials: {
+      adminKey,
+      dashboardUsername: config.dashboard.username,
+      ...(dashboardPassword ? { dashboardPassword } : {}),
+      ...(readOnlyDashboard ? { readOnlyDashboard } : {}),
+    },
+    keyVerifier: new ApiKeyVerifier(apiKeys, Date.now, logger),
+    apiKeys,
+    budgets: new TenantBudgets(redis, config.redis.prefix),
+    routing: { deployments: config.deployments, tiers: config.tiers, weights: config.weights },
+    webhookEndpoints: new WebhookEndpointStore(redis, config.redis.prefix),
+    webhookSecrets: new TenantSigningSecrets(redis, config.redis.prefix),
+    webhookSettings: config.webhooks,
     dashboardQueues: queues.all(),
+    requestStreams,
+    canceller,
   });
 
   // The producer connection refuses commands until it is ready; give Redis a moment before serving.
@@ -92,6 +128,7 @@ async function main(): Promise<void> {
     setTimeout(() => server.closeAllConnections(), 2_000).unref();
     await closed;
     await events.close();
+    await streamReaders.close();
     await queues.close().catch(() => undefined);
     redis.disconnect();
     process.exit(0);

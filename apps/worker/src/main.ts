@@ -8,15 +8,22 @@ import {
   createRedis,
   FleetRateLimiter,
   DeploymentStats,
+  keyNames,
   QueueRegistry,
   RateLimitStore,
   RequestStore,
+  RequestStreams,
   ResponseCache,
+  type CancelNoticeSubscriber,
 } from "@switchyard/queue";
+import { RunningCalls } from "./cancellation/running-calls.js";
+import { startCancelListener } from "./cancellation/start-cancel-listener.js";
 import type { CascadeDependencies } from "./cascade/cascade-dependencies.js";
 import { startDispatcher } from "./dispatcher/start-dispatcher.js";
 import { startProviderPools } from "./provider-pool/start-provider-pools.js";
 import { startStages } from "./stages/start-stages.js";
+import { startWebhooks, type RunningWebhooks } from "./webhooks/start-webhooks.js";
+import { startBudgetSettler, type RunningBudgetSettler } from "./budget/budget-settler.js";
 import { workerEnvSchema } from "./worker-env.js";
 
 const logger = createLogger({ service: "worker" });
@@ -49,11 +56,30 @@ async function main(): Promise<void> {
   };
 
   const workers: Worker[] = [];
+  let cancelNotices: CancelNoticeSubscriber | undefined;
   if (env.SWITCHYARD_WORKER_ROLES.includes("dispatcher")) {
     // The cache and retry stages start rounds, as the dispatcher does; they run with it.
     workers.push(...startDispatcher(cascade), ...startStages(cascade));
   }
+  let webhooks: RunningWebhooks | undefined;
+  if (env.SWITCHYARD_WORKER_ROLES.includes("dispatcher")) {
+    // Webhooks (outbox fan-out, deliveries, dead letters) run with the dispatcher role.
+    webhooks = startWebhooks({ config, redis, store, queues, logger });
+    workers.push(...webhooks.workers);
+  }
+  let budgetSettler: RunningBudgetSettler | undefined;
+  if (env.SWITCHYARD_WORKER_ROLES.includes("dispatcher")) {
+    // Settles tenants' monthly budget reservations from the outbox; its blocking read needs a connection of its own.
+    const blockingRedis = createRedis(config.redis.url, "worker", "switchyard-worker-budget");
+    blockingRedis.on("error", (error) => logger.warn({ err: error }, "redis budget connection error"));
+    budgetSettler = startBudgetSettler({ redis, blockingRedis, prefix: config.redis.prefix, logger, now: Date.now });
+  }
   if (env.SWITCHYARD_WORKER_ROLES.includes("providers")) {
+    const runningCalls = new RunningCalls();
+    // A subscribed connection can do nothing else: the cancel listener gets its own.
+    const subscriber = createRedis(config.redis.url, "worker", "switchyard-worker-cancel");
+    subscriber.on("error", (error) => logger.warn({ err: error }, "redis cancel subscriber error"));
+    cancelNotices = await startCancelListener(subscriber, keyNames(config.redis.prefix).cancelNotices(), runningCalls, logger);
     workers.push(
       ...startProviderPools({
         ...cascade,
@@ -62,10 +88,14 @@ async function main(): Promise<void> {
         rateLimiting: env.SWITCHYARD_RATE_LIMITER,
         adapters,
         providers: env.SWITCHYARD_PROVIDERS,
+        streams: new RequestStreams(redis, config.redis.prefix),
+        runningCalls,
       }),
     );
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  await webhooks?.ready;
+  await budgetSettler?.ready;
   logger.info({ roles: env.SWITCHYARD_WORKER_ROLES, queues: workers.map((worker) => worker.name) }, "worker started");
   process.stdout.write(`Switchyard worker started (${workers.length} queues)\n`);
 
@@ -77,7 +107,10 @@ async function main(): Promise<void> {
     // Bounded: active jobs that do not finish in time are left to stalled-job recovery by another worker.
     const timeout = new Promise((resolve) => setTimeout(resolve, env.SWITCHYARD_SHUTDOWN_TIMEOUT_MS).unref());
     await Promise.race([Promise.all(workers.map((worker) => worker.close())), timeout]);
+    await Promise.race([webhooks?.close(), timeout]);
+    await Promise.race([budgetSettler?.close(), timeout]);
     await Promise.race([Promise.all([queues.close(), adapters.close()]), timeout]);
+    cancelNotices?.close();
     redis.disconnect();
     logger.info("worker stopped");
     process.exit(0);

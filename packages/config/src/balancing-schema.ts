@@ -24,11 +24,16 @@ export const poolSchema = z
   .strict();
 export type PoolConfig = z.infer<typeof poolSchema>;
 
-/** A tenant's budgets per minute, enforced at the API with 429 and `retry-after`. */
+/**
+ * A tenant's budgets: per minute (`rpm`, `tpm`), enforced at the API with 429 and `retry-after`; per UTC month in USD
+ * (`monthlyBudgetUsd`), reserved at acceptance at the request's worst-case cost and settled at its actual cost,
+ * answered with 402 once spent (an admin may override it per tenant, see `PUT /v1/admin/tenants/:tenant/budget`).
+ */
 export const tenantLimitsSchema = z
   .object({
     rpm: z.number().int().positive().optional(),
     tpm: z.number().int().positive().optional(),
+    monthlyBudgetUsd: z.number().nonnegative().max(1e9).optional(),
   })
   .strict();
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { COMPLEXITIES, DOMAINS, TIERS } from "@switchyard/contracts";
 import { resilienceSchema } from "./resilience-schema.js";
 import { poolSchema, tenantLimitsSchema } from "./balancing-schema.js";
+import { webhooksSchema } from "./webhooks-schema.js";
 
 /** Wire formats a deployment can speak; one adapter each in `@switchyard/providers`. */
 export const PROVIDER_FORMATS = ["openai-chat", "anthropic-messages", "gemini"] as const;
@@ -136,14 +137,34 @@ export const configSchema = z
         host: z.string().default("0.0.0.0"),
         bodyLimitBytes: z.number().int().positive().default(1_048_576),
         longPollMaxSeconds: z.number().int().positive().max(600).default(60),
+        /** How long an `Idempotency-Key` on `POST /v1/requests` is remembered after its first use. */
+        idempotencyTtlSeconds: z.number().int().positive().default(24 * 3600),
+        /**
+         * How long a key stays claimed while its first submission runs; a process that dies mid-submission frees
+         * the key after this. Longer than any submission takes (milliseconds), short enough that a retry succeeds.
+         */
+        idempotencyPendingTtlSeconds: z.number().int().positive().max(3600).default(30),
       })
       .strict()
-      .default({ port: 8080, host: "0.0.0.0", bodyLimitBytes: 1_048_576, longPollMaxSeconds: 60 }),
+      .default({
+        port: 8080,
+        host: "0.0.0.0",
+        bodyLimitBytes: 1_048_576,
+        longPollMaxSeconds: 60,
+        idempotencyTtlSeconds: 24 * 3600,
+        idempotencyPendingTtlSeconds: 30,
+      }),
     dashboard: z
       .object({
         /** Basic-auth user for Bull Board; the password is the admin key unless `passwordEnv` names another. */
         username: z.string().min(1).default("admin"),
         passwordEnv: z.string().optional(),
+        /**
+         * A read-only dashboard login (basic auth): Bull Board in read-only mode, nothing can be retried, removed or
+         * paused. Both must be set to enable it; the password is read from the environment variable named here.
+         */
+        readOnlyUsername: z.string().min(1).optional(),
+        readOnlyPasswordEnv: z.string().optional(),
       })
       .strict()
       .default({ username: "admin" }),
@@ -170,8 +191,10 @@ export const configSchema = z
     resilience: resilienceSchema,
     /** Groups of equivalent deployments and how load is spread across each (see balancing-schema.ts). */
     pools: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), poolSchema).default({}),
-    /** Per-tenant request and token budgets; `default` applies to tenants not listed. */
+    /** Per-tenant request, token and monthly USD budgets; `default` applies to tenants not listed. */
     tenants: z.record(z.string(), tenantLimitsSchema).default({}),
+    /** Webhook delivery: retry schedule, timeouts, SSRF allowlist (see webhooks-schema.ts). */
+    webhooks: webhooksSchema,
     deployments: z.array(deploymentSchema).min(1, "at least one deployment is required"),
   })
   .strict()

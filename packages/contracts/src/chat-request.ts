@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cacheModeSchema } from "./cache-mode.js";
+import { requestWebhookSchema } from "./webhook-endpoint.js";
 
 /** One part of a multi-part message content (OpenAI shape). */
 export const contentPartSchema = z.discriminatedUnion("type", [
@@ -128,10 +129,18 @@ export const chatRequestSchema = z
     constraints: requestConstraintsSchema.optional(),
     /** Response cache use; the config's `resilience.cache.defaultMode` when absent. */
     cache: cacheModeSchema.optional(),
+    /**
+     * Deliver the answer while it is generated: the worker forwards the provider's stream through a Redis Stream
+     * per request, which the API relays as server-sent events. Only the drop-in endpoints set it (`stream: true` in
+     * the caller's own body); `POST /v1/requests` refuses it, since nobody would read the stream.
+     */
+    stream: z.boolean().optional(),
     tenant: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, "tenant must be 1-64 characters of letters, digits, '_', '.', '-'")
       .optional(),
+    /** Deliver this request's events (`request.*`) to this URL, signed with the tenant's signing secret. */
+    webhook: requestWebhookSchema.optional(),
   })
   .strict();
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -12,3 +12,8 @@ export * from "./job-data.js";
 export * from "./queue-names.js";
 export * from "./request-id.js";
 export * from "./api-error.js";
+export * from "./webhook-address.js";
+export * from "./webhook-event.js";
+export * from "./webhook-endpoint.js";
+export * from "./webhook-delivery.js";
+export * from "./webhook-request-view.js";

@@ -22,3 +22,7 @@ export function hopJobId(requestId: string, hop: number): string {
 /** The cascade's own stages, after the deployments: the response cache, then the retry queue. */
 export const CACHE_STAGE_QUEUE = `stage${QUEUE_NAME_DELIMITER}cache`;
 export const RETRY_STAGE_QUEUE = `stage${QUEUE_NAME_DELIMITER}retry`;
+
+/** Webhook deliveries (one job per message and target, retried on the spec's schedule) and their dead letters. */
+export const WEBHOOK_DELIVERY_QUEUE = `webhooks${QUEUE_NAME_DELIMITER}delivery`;
+export const WEBHOOK_DEAD_LETTER_QUEUE = `webhooks${QUEUE_NAME_DELIMITER}dead`;

@@ -24,7 +24,19 @@ export const requestErrorSchema = z.object({
   /** A provider error kind, or one of Switchyard's own codes. */
   code: z.union([
     providerErrorKindSchema,
-    z.enum(["no_eligible_deployment", "circuit_open", "no_capacity", "deadline_exceeded", "stalled", "invalid_job", "internal"]),
+    z.enum([
+      "no_eligible_deployment",
+      "circuit_open",
+      "no_capacity",
+      "deadline_exceeded",
+      "stalled",
+      "invalid_job",
+      "internal",
+      // Its owner cancelled it (or the caller of a drop-in endpoint went away); the message says which.
+      "cancelled",
+      // A streamed answer's worker was lost after part of the answer was sent: it cannot be resumed or restarted.
+      "stream_interrupted",
+    ]),
   ]),
   message: z.string(),
   deploymentId: z.string().optional(),

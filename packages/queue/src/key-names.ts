@@ -5,6 +5,12 @@
 export interface KeyNames {
   request(id: string): string;
   requestHops(id: string): string;
+  /** A tenant's request ids scored by creation time (sorted set), for listing; see lua/create-request-3.lua. */
+  tenantRequestIndex(tenant: string): string;
+  /** Every tenant's request ids scored by creation time (sorted set), for admins' listing. */
+  requestIndex(): string;
+  /** An Idempotency-Key's entry (JSON), per tenant; `keyHash` is the SHA-256 of the caller's key. */
+  idempotencyKey(tenant: string, keyHash: string): string;
   /** Pub/sub channel announcing terminal transitions as "<id> <status>". */
   requestEvents(): string;
   /**
@@ -13,6 +19,13 @@ export interface KeyNames {
    * settlement) see every one exactly as it happened, even across crashes.
    */
   outbox(): string;
+  /**
+   * A streamed request's answer as it is generated (a stream: normalized events, then one final `done` or `error`
+   * entry; see request-stream/), capped and expiring, read by the API process relaying it to the caller.
+   */
+  requestStream(id: string): string;
+  /** Pub/sub channel on which a cancelled request's id is announced, so the worker running its call aborts it. */
+  cancelNotices(): string;
   /** The latest rate-limit state a deployment's provider reported (JSON). */
   deploymentRateLimit(deploymentId: string): string;
   /** A deployment's circuit breaker state, shared by every API and worker process (hash, see lua/breaker-*.lua). */
@@ -39,8 +52,13 @@ export function keyNames(prefix: string): KeyNames {
   return {
     request: (id) => `${prefix}:request:${id}`,
     requestHops: (id) => `${prefix}:request:${id}:hops`,
+    tenantRequestIndex: (tenant) => `${prefix}:requests:tenant:${tenant}`,
+    requestIndex: () => `${prefix}:requests:all`,
+    idempotencyKey: (tenant, keyHash) => `${prefix}:idempotency:${tenant}:${keyHash}`,
     requestEvents: () => `${prefix}:events:request`,
     outbox: () => `${prefix}:events:outbox`,
+    requestStream: (id) => `${prefix}:request:${id}:stream`,
+    cancelNotices: () => `${prefix}:events:cancel`,
     deploymentRateLimit: (deploymentId) => `${prefix}:deployment:${deploymentId}:ratelimit`,
     deploymentBreaker: (deploymentId) => `${prefix}:deployment:${deploymentId}:breaker`,
     responseCache: (tenant, hash) => `${prefix}:response-cache:${tenant}:${hash}`,

@@ -7,7 +7,11 @@ function loadScript(fileName: string): string {
 }
 
 export interface SwitchyardScripts {
-  createRequest(keys: [string], args: (string | number)[]): Promise<number>;
+  createRequest(keys: [string, string, string], args: (string | number)[]): Promise<number>;
+  /** {1} claimed, {0, entry} the key already holds an entry. */
+  idempotencyClaim(keys: [string], args: (string | number)[]): Promise<[1] | [0, string]>;
+  /** 1 settled or released, 0 the claim no longer held the key. */
+  idempotencySettle(keys: [string], args: (string | number)[]): Promise<number>;
   updateRequest(keys: [string, string, string], args: (string | number)[]): Promise<number>;
   finishRequest(keys: [string, string, string], args: (string | number)[]): Promise<number>;
   /** {1, probe 0|1, "" | "half_opened"} when allowed, {0, "open" | "half_open", retryAtMs} when refused. */
@@ -35,10 +39,24 @@ export interface SwitchyardScripts {
     keys: [string, string, string, string],
     args: (string | number)[],
   ): void;
+  /** 1 created, 0 a key with this id exists. */
+  apiKeyCreate(keys: [string, string, string], args: (string | number)[]): Promise<number>;
+  /** 1 revoked, 0 already revoked, -1 no such key. */
+  apiKeyRevoke(keys: [string], args: (string | number)[]): Promise<number>;
+  /** {granted 1|0, spent, reserved, limit (-1: none)}, amounts in microcents. */
+  budgetReserve(keys: [string, string], args: (string | number)[]): Promise<[0 | 1, number, number, number]>;
+  /** 1 settled, 0 nothing reserved under that request id. */
+  budgetSettle(keys: [string], args: (string | number)[]): Promise<number>;
+  /** 1 created, 0 the tenant has its maximum of endpoints, -1 the id exists. */
+  webhookEndpointCreate(keys: [string, string], args: (string | number)[]): Promise<number>;
+  /** 1 updated, 0 no such endpoint. */
+  webhookEndpointStatus(keys: [string], args: (string | number)[]): Promise<number>;
 }
 
 const SCRIPTS = {
-  createRequest: "create-request-1.lua",
+  createRequest: "create-request-3.lua",
+  idempotencyClaim: "idempotency-claim-1.lua",
+  idempotencySettle: "idempotency-settle-1.lua",
   updateRequest: "update-request-3.lua",
   finishRequest: "finish-request-3.lua",
   breakerAdmit: "breaker-admit-1.lua",
@@ -50,6 +68,12 @@ const SCRIPTS = {
   limiterObserve: "limiter-observe-1.lua",
   limiterPause: "limiter-pause-1.lua",
   limiterSnapshot: "limiter-snapshot-4.lua",
+  apiKeyCreate: "api-key-create-3.lua",
+  apiKeyRevoke: "api-key-revoke-1.lua",
+  budgetReserve: "budget-reserve-2.lua",
+  budgetSettle: "budget-settle-1.lua",
+  webhookEndpointCreate: "webhook-endpoint-create-2.lua",
+  webhookEndpointStatus: "webhook-endpoint-status-1.lua",
 } as const;
 
 /** Registers the scripts on a connection (EVALSHA with automatic EVAL fallback, via ioredis). */
@@ -62,6 +86,8 @@ export function defineScripts(redis: Redis): SwitchyardScripts {
   const replies = redis as unknown as Record<keyof typeof SCRIPTS, (...args: (string | number)[]) => Promise<unknown>>;
   return {
     createRequest: (keys, args) => commands.createRequest(...keys, ...args),
+    idempotencyClaim: (keys, args) => replies.idempotencyClaim(...keys, ...args) as Promise<[1] | [0, string]>,
+    idempotencySettle: (keys, args) => commands.idempotencySettle(...keys, ...args),
     updateRequest: (keys, args) => commands.updateRequest(...keys, ...args),
     finishRequest: (keys, args) => commands.finishRequest(...keys, ...args),
     breakerAdmit: (keys, args) =>
@@ -74,6 +100,12 @@ export function defineScripts(redis: Redis): SwitchyardScripts {
     limiterRelease: (keys, args) => commands.limiterRelease(...keys, ...args),
     limiterObserve: (keys, args) => commands.limiterObserve(...keys, ...args),
     limiterPause: (keys, args) => commands.limiterPause(...keys, ...args),
+    apiKeyCreate: (keys, args) => commands.apiKeyCreate(...keys, ...args),
+    apiKeyRevoke: (keys, args) => commands.apiKeyRevoke(...keys, ...args),
+    budgetReserve: (keys, args) => replies.budgetReserve(...keys, ...args) as Promise<[0 | 1, number, number, number]>,
+    budgetSettle: (keys, args) => commands.budgetSettle(...keys, ...args),
+    webhookEndpointCreate: (keys, args) => commands.webhookEndpointCreate(...keys, ...args),
+    webhookEndpointStatus: (keys, args) => commands.webhookEndpointStatus(...keys, ...args),
     // A pipeline carries the connection's custom commands (ioredis copies them when it is created).
     limiterSnapshot: (pipeline, keys, args) => {
       (pipeline as unknown as Record<"limiterSnapshot", (...args: (string | number)[]) => unknown>).limiterSnapshot(

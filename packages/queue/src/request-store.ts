@@ -24,6 +24,8 @@ import {
 } from "@switchyard/contracts";
 import { keyNames, type KeyNames } from "./key-names.js";
 import { defineScripts, type SwitchyardScripts } from "./lua-scripts.js";
+import { RequestList, type ListRequestsQuery, type RequestPage } from "./request-index/request-list.js";
+import { IdempotencyKeys, type IdempotencyKeysOptions } from "./request-index/idempotency-keys.js";
 
 export interface NewRequest {
   id: string;
@@ -36,7 +38,9 @@ export interface NewRequest {
 
 export type Outcome =
   | { status: "succeeded"; result: ChatResult; usage: TokenUsage; costUsd: number; deploymentId: string; servedFromCache?: boolean }
-  | { status: "failed"; error: RequestError };
+  | { status: "failed"; error: RequestError }
+  /** Stored as `error` with code `cancelled` and the reason as its message, so a reader sees why. */
+  | { status: "cancelled"; reason: string };
 
 /**
  * The outbox's hard cap (entries, approximate). Its consumers trim what every group has read, so it stays short;
@@ -63,7 +67,7 @@ export class RequestStore {
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    private readonly prefix: string,
     private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
   ) {
@@ -88,9 +92,10 @@ export class RequestStore {
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
     };
+    // The listing indexes are written by the same script: no extra round trip on the hot path.
     const created = await this.scripts.createRequest(
-      [this.keys.request(request.id)],
-      [this.ttlSeconds, ...Object.entries(fields).flat()],
+      [this.keys.request(request.id), this.keys.tenantRequestIndex(request.tenant), this.keys.requestIndex()],
+      [this.ttlSeconds, request.id, nowMs, nowMs - this.ttlSeconds * 1000, ...Object.entries(fields).flat()],
     );
     if (created !== 1) throw new Error(`request ${request.id} already exists`);
     return {
@@ -106,6 +111,16 @@ export class RequestStore {
     };
   }
 
+  /** Records newest first, from the indexes `create` writes (see request-index/request-list.ts). */
+  async list(query: ListRequestsQuery): Promise<RequestPage> {
+    return new RequestList(this.redis, this.prefix).list(query);
+  }
+
+  /** The Idempotency-Key entries of this installation (same connection and prefix). */
+  idempotencyKeys(options: IdempotencyKeysOptions): IdempotencyKeys {
+    return new IdempotencyKeys(this.redis, this.prefix, options);
+  }
+
   /** Removes a record whose job could not be enqueued, so nothing claims a request that was never accepted. */
   async discard(id: string): Promise<void> {
     await this.redis.del(this.keys.request(id), this.keys.requestHops(id));
@@ -115,7 +130,7 @@ export class RequestStore {
   async update(
     id: string,
     change: {
-      status?: Exclude<RequestStatus, "succeeded" | "failed">;
+      status?: Exclude<RequestStatus, "succeeded" | "failed" | "cancelled">;
       deploymentId?: string;
       truncation?: TruncationRecord;
       retry?: RetryState;
@@ -144,7 +159,9 @@ export class RequestStore {
             "deploymentId", outcome.deploymentId,
             ...(outcome.servedFromCache ? ["servedFromCache", "1"] : []),
           ]
-        : ["error", JSON.stringify(outcome.error)];
+        : outcome.status === "failed"
+          ? ["error", JSON.stringify(outcome.error)]
+          : ["error", JSON.stringify({ code: "cancelled", message: outcome.reason } satisfies RequestError)];
     const code = await this.scripts.finishRequest(
       [this.keys.request(id), this.keys.requestHops(id), this.keys.outbox()],
       [outcome.status, hop ? JSON.stringify(hop) : "", this.now(), this.keys.requestEvents(), id, OUTBOX_MAX_LENGTH, ...fields],

@@ -8,10 +8,13 @@ import {
 import type { QueueRegistry, RequestStore } from "@switchyard/queue";
 import { classifyRequest } from "@switchyard/routing";
 import type { Logger } from "@switchyard/logging";
+import type { Principal } from "../auth/principal.js";
+import { submissionTenant } from "../auth/submission-tenant.js";
 import { ApiError } from "../http/api-error.js";
+import { releaseMonthlyBudget, reserveMonthlyBudget, type MonthlyBudgetDependencies } from "./monthly-budget.js";
 import { chargeTenantBudget, type TenantBudgetDependencies } from "./tenant-budget.js";
 
-export interface SubmitDependencies extends TenantBudgetDependencies {
+export interface SubmitDependencies extends TenantBudgetDependencies, MonthlyBudgetDependencies {
   store: RequestStore;
   queues: QueueRegistry;
   logger: Logger;
@@ -29,18 +32,24 @@ export async function submitRequest(
   dependencies: SubmitDependencies,
   request: ChatRequest,
   clientFormat: ClientFormat = "openai",
+  /** The caller (`principalOf(response)`): the request belongs to its key's tenant. */
+  principal: Principal,
 ): Promise<RequestRecord> {
   const { store, queues, logger, now } = dependencies;
   const acceptedAtMs = now();
   const classification = classifyRequest(request);
   const id = newRequestId(acceptedAtMs);
-  const tenant = request.tenant ?? DEFAULT_TENANT;
+  const tenant = submissionTenant(principal, request.tenant);
+  // Stored and enqueued with its tenant: the worker scopes the response cache by `request.tenant`.
+  request = { ...request, tenant };
   await chargeTenantBudget(dependencies, tenant, classification.estimatedInputTokens + (request.max_tokens ?? 0));
+  await reserveMonthlyBudget(dependencies, tenant, id, acceptedAtMs, request, classification);
   let record: RequestRecord;
   try {
     record = await store.create({ id, tenant, tier: classification.tier, clientFormat, classification, request });
   } catch (error) {
     logger.warn({ err: error, requestId: id }, "could not store request record");
+    await releaseMonthlyBudget(dependencies, tenant, id);
     throw ApiError.unavailable("storage is unavailable; the request was not accepted, retry later");
   }
   const data: TierJobData = { requestId: id, request, classification, acceptedAtMs };
@@ -50,6 +59,7 @@ export async function submitRequest(
   } catch (error) {
     logger.warn({ err: error, requestId: id }, "could not enqueue request");
     await store.discard(id).catch(() => undefined);
+    await releaseMonthlyBudget(dependencies, tenant, id);
     throw ApiError.unavailable("queue is unavailable; the request was not accepted, retry later");
   }
   logger.info(

@@ -21,7 +21,7 @@ import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
  * something about the request (bad_request, context_length, content_filtered) or about load the rate limiter
  * handles (rate_limited): the deployment answered, so for the breaker they count as a working call.
  */
-const UNHEALTHY: ReadonlySet<ProviderErrorKind> = new Set(["server", "overloaded", "timeout", "network", "invalid_response"]);
+export const UNHEALTHY: ReadonlySet<ProviderErrorKind> = new Set(["server", "overloaded", "timeout", "network", "invalid_response"]);
 
 export interface FailedCall {
   data: DeploymentJobData;

@@ -25,6 +25,10 @@ const FIELD_ROLES = {
   // The tenant that scopes the entry is the caller's resolved tenant (an argument), not this field.
   tenant: "routing",
   cache: "routing",
+  // How the answer is delivered, not what it is: a streamed and a plain call share an entry.
+  stream: "routing",
+  // Where the events go, not what the answer is.
+  webhook: "routing",
 } as const satisfies Record<keyof ChatRequest, "output" | "routing">;
 
 /** Bump when the normalization changes, so entries written under the old meaning are never read. */

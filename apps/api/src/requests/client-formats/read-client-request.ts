@@ -8,7 +8,7 @@ import { parseOrThrow } from "../../http/parse-body.js";
  * Switchyard's own options on a body in a provider's format. They live under one `switchyard` key, so that the
  * rest of the body is exactly what that provider's clients send (Anthropic's own `metadata` is not ours).
  */
-const switchyardOptionsSchema = chatRequestSchema.pick({ metadata: true, constraints: true, tenant: true }).strict();
+const switchyardOptionsSchema = chatRequestSchema.pick({ metadata: true, constraints: true, tenant: true, webhook: true }).strict();
 
 const anthropicEnvelopeSchema = z.object({ switchyard: switchyardOptionsSchema.optional() }).loose();
 
@@ -24,8 +24,14 @@ const geminiEnvelopeSchema = z
  */
 export function readClientRequest(format: ClientFormat, body: unknown): ChatRequest {
   switch (format) {
-    case "openai":
-      return parseOrThrow(chatRequestSchema, body);
+    case "openai": {
+      const request = parseOrThrow(chatRequestSchema, body);
+      // `stream` is set by the drop-in endpoints only: nobody would read an asynchronous request's stream.
+      if (request.stream !== undefined) {
+        throw ApiError.badRequest("stream: an asynchronous request cannot stream; omit stream and poll the request, or stream from POST /v1/chat/completions", "stream");
+      }
+      return request;
+    }
     case "anthropic": {
       const { switchyard, ...native } = parseOrThrow(anthropicEnvelopeSchema, body);
       const converted = convertFromAnthropicRequest(native);
