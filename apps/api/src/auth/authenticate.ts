@@ -22,11 +22,31 @@ export interface AuthenticateOptions {
   dashboard: boolean;
 }
 
-function sameSecret(given: string, expected: string): boolean {
+function digest(secret: string): Buffer {
+  return createHash("sha256").update(secret).digest();
+}
+
+/** Compares against `expected`'s digest, taken once: every request is checked against the bootstrap key first. */
+function secretMatcher(expected: string): (given: string) => boolean {
+  const expectedDigest = digest(expected);
   // Hash first so the comparison takes the same time whatever the lengths.
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
+  return (given) => timingSafeEqual(digest(given), expectedDigest);
+}
+
+interface SecretMatchers {
+  adminKey(given: string): boolean;
+  dashboardPassword(given: string): boolean;
+  readOnlyPassword?(given: string): boolean;
+}
+
+function secretMatchers(credentials: AuthCredentials): SecretMatchers {
+  const adminKey = secretMatcher(credentials.adminKey);
+  const readOnly = credentials.readOnlyDashboard;
+  return {
+    adminKey,
+    dashboardPassword: credentials.dashboardPassword === undefined ? adminKey : secretMatcher(credentials.dashboardPassword),
+    ...(readOnly ? { readOnlyPassword: secretMatcher(readOnly.password) } : {}),
+  };
 }
 
 /**
@@ -34,17 +54,23 @@ function sameSecret(given: string, expected: string): boolean {
  * keeps working whatever it looks like), then the dashboard logins, then tenant keys (one Redis lookup, cached).
  * A basic-auth password may also be a tenant key, for browsers.
  */
-async function identify(credential: Credential, credentials: AuthCredentials, verifier: ApiKeyVerifier, options: AuthenticateOptions): Promise<Principal | undefined> {
+async function identify(
+  credential: Credential,
+  credentials: AuthCredentials,
+  matches: SecretMatchers,
+  verifier: ApiKeyVerifier,
+  options: AuthenticateOptions,
+): Promise<Principal | undefined> {
   if (credential.kind === "key") {
-    if (sameSecret(credential.key, credentials.adminKey)) return BOOTSTRAP_PRINCIPAL;
+    if (matches.adminKey(credential.key)) return BOOTSTRAP_PRINCIPAL;
     return verifier.verify(credential.key);
   }
   const { username, password } = credential;
-  if (username === credentials.dashboardUsername && sameSecret(password, credentials.dashboardPassword ?? credentials.adminKey)) {
+  if (username === credentials.dashboardUsername && matches.dashboardPassword(password)) {
     return BOOTSTRAP_PRINCIPAL;
   }
   const readOnly = credentials.readOnlyDashboard;
-  if (options.dashboard && readOnly && username === readOnly.username && sameSecret(password, readOnly.password)) {
+  if (options.dashboard && readOnly && username === readOnly.username && matches.readOnlyPassword?.(password)) {
     return READ_ONLY_DASHBOARD_PRINCIPAL;
   }
   return verifier.verify(password);
@@ -55,12 +81,13 @@ async function identify(credential: Credential, credentials: AuthCredentials, ve
  * 401. It only says who the caller is; what they may do is `requireScope`'s and the routes' business.
  */
 export function authenticate(credentials: AuthCredentials, verifier: ApiKeyVerifier, options: AuthenticateOptions): RequestHandler {
+  const matches = secretMatchers(credentials);
   return async (request, response, next) => {
     const credential = readCredential(request);
     let principal: Principal | undefined;
     if (credential) {
       try {
-        principal = await identify(credential, credentials, verifier, options);
+        principal = await identify(credential, credentials, matches, verifier, options);
       } catch {
         throw ApiError.unavailable("storage is unavailable, retry later");
       }

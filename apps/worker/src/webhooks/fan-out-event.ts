@@ -24,9 +24,9 @@ export async function fanOutEvent(dependencies: WebhookDependencies, entry: Outb
   if (!type || !entry.requestId) return 0;
   const { store, endpoints, queues, config } = dependencies;
   // Most requests have no webhook at all: find the targets first, and read the whole record only for those that do.
-  const [body, subscribers] = await Promise.all([store.getRequestBody(entry.requestId), endpoints.subscribers(entry.tenant, type)]);
+  const [requestWebhookUrl, subscribers] = await Promise.all([store.webhookUrl(entry.requestId), endpoints.subscribers(entry.tenant, type)]);
   const targets: { target: string; url?: string }[] = [
-    ...(body?.webhook?.url ? [{ target: REQUEST_WEBHOOK_TARGET, url: body.webhook.url }] : []),
+    ...(requestWebhookUrl ? [{ target: REQUEST_WEBHOOK_TARGET, url: requestWebhookUrl }] : []),
     ...subscribers.map((endpoint) => ({ target: endpoint.id })),
   ];
   if (targets.length === 0) return 0;
