@@ -242,3 +242,33 @@ describe("load balancing: latency", () => {
     expect(dispatchNote(records.at(-1)!)).toMatch(/pool "quick" \(latency\): lat-fast averages \d+ ms vs \d+ ms/);
   });
 });
+
+describe("load balancing: a request naming a pool as its model", () => {
+  // `np-best` ranks first for every request (higher quality); naming the pool keeps requests inside it.
+  const config = poolConfig("team-pool", "round_robin", [{ id: "np-a" }, { id: "np-b" }]).replace(
+    "deployments:\n",
+    `deployments:
+  - { id: np-best, provider: openai, format: openai-chat, model: np-best-model, baseUrl: "\${PROVIDER_SIM_URL}/v1",
+      pricePer1kInputUsd: 0.001, pricePer1kOutputUsd: 0.001, contextWindowTokens: 128000, typicalLatencyMs: 300, quality: { general: 0.99 } }
+`,
+  );
+  const pool = poolStack(config);
+
+  it("is served only by the pool's members, in the pool's turns; the router's favourite serves the rest", async () => {
+    const named = await Promise.all(Array.from({ length: 6 }, () => pool.run({ model: "team-pool" })));
+    const counts = countBy(named);
+    expect(Object.keys(counts).sort()).toEqual(["np-a", "np-b"]);
+    expect(Math.abs((counts["np-a"] ?? 0) - (counts["np-b"] ?? 0))).toBeLessThanOrEqual(2);
+    for (const record of named) expect(dispatchNote(record)).toContain('pool "team-pool" (round_robin)');
+    expect((await pool.run()).deployment_id).toBe("np-best");
+    expect((await pool.run({ model: "auto" })).deployment_id).toBe("np-best");
+  });
+
+  it("is listed by GET /v1/models and accepted by the drop-in endpoint", async () => {
+    const models = await pool.stack.api.get("/v1/models");
+    expect((models.body.data as { id: string; owned_by: string }[]).map((model) => model.id)).toEqual(["auto", "np-best", "np-a", "np-b", "team-pool"]);
+    const answer = await pool.stack.api.post("/v1/chat/completions", { model: "team-pool", messages: [{ role: "user", content: "Say hi." }] });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(["np-a", "np-b"]).toContain(answer.headers.get("x-switchyard-deployment"));
+  });
+});

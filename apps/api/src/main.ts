@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     logger,
     now: Date.now,
     deployments: config.deployments,
+    pools: config.pools,
     breakers: new CircuitBreakers(redis, config.redis.prefix, config.resilience.breaker),
     tenantLimiter: new FleetRateLimiter(redis, config.redis.prefix, Date.now, "tenant"),
     tenantLimits: config.tenants,

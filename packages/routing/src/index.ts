@@ -18,12 +18,12 @@ export {
   selectDeployments,
   qualityFor,
   privacyRequirement,
-  AUTO_MODEL,
   type SelectionInput,
   type Selection,
   type ScoredDeployment,
   type Rejection,
 } from "./select-deployment.js";
+export { AUTO_MODEL, requestedTarget, type RequestedTarget } from "./requested-target.js";
 export { backoffDelayMs } from "./cascade/backoff-delay.js";
 export { buildFallbackChain, type FallbackChainInput } from "./cascade/build-fallback-chain.js";
 export { decideAfterFailure, type FailureDecision, type FailureInput, type FailureKind, type NextStep } from "./cascade/decide-after-failure.js";

@@ -310,6 +310,15 @@ describe("selectDeployments: requested model", () => {
     }
   });
 
+  it("restricts the choice to a pool's members when the model names a pool", () => {
+    const pools = { "gpt-4-1-pool": { deployments: ["openai-gpt-4-1", "azure-gpt-4-1"] }, claude: { deployments: ["local", "openai-gpt-4-1"] } };
+    const selection = select(deployments, { requestedModel: "gpt-4-1-pool", pools });
+    expect(rankedIds(selection)).toEqual(["azure-gpt-4-1", "openai-gpt-4-1"]);
+    expect(reasonFor(selection, "claude")).toBe('not in the requested pool "gpt-4-1-pool"');
+    // A deployment's own id wins over a pool of the same name.
+    expect(rankedIds(select(deployments, { requestedModel: "claude", pools }))).toEqual(["claude"]);
+  });
+
   it("still enforces privacy: a PII request naming a cloud model is not sent there", () => {
     const selection = select(deployments, {
       requestedModel: "gpt-4.1",

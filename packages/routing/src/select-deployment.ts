@@ -1,17 +1,20 @@
 import type { Classification, Domain, RequestConstraints } from "@switchyard/contracts";
 import type { DeploymentConfig, ScoringWeights, TierPolicy } from "@switchyard/config";
 import { blendedPricePer1kUsd } from "./estimate-cost.js";
+import { requestedTarget } from "./requested-target.js";
 
 export interface SelectionInput {
   classification: Classification;
   constraints?: RequestConstraints;
   /**
    * `request.model`. A deployment id or a deployment's model id restricts the choice to the deployments
-   * it names (still subject to every other constraint, privacy first). `auto`, absent, or a name no
-   * deployment knows leaves the choice to the router: OpenAI clients send their own model names, and
-   * Switchyard's job is to pick.
+   * it names, a pool's name to the pool's members (still subject to every other constraint, privacy
+   * first). `auto`, absent, or a name nothing knows leaves the choice to the router: OpenAI clients send
+   * their own model names, and Switchyard's job is to pick.
    */
   requestedModel?: string;
+  /** `config.pools`: the names `requestedModel` may give, with their members. */
+  pools?: Readonly<Record<string, { deployments: readonly string[] }>>;
   /** `request.max_tokens`; each deployment's `defaultMaxOutputTokens` when absent. */
   maxOutputTokens?: number;
   deployments: readonly DeploymentConfig[];
@@ -55,7 +58,6 @@ export interface Selection {
   needsTruncation: boolean;
 }
 
-export const AUTO_MODEL = "auto";
 
 /**
  * The blend is float arithmetic: (0.003 + 0.006) / 2 is 0.0045000000000000005, and a caller who sets
@@ -139,20 +141,17 @@ export function selectDeployments(input: SelectionInput): Selection {
   const weights = policy?.weights ?? input.weights;
   const isAvailable = input.isAvailable ?? (() => true);
   const privacy = privacyRequirement(classification, constraints, policy);
-  const requested = input.requestedModel;
-  const restrictToRequested =
-    requested !== undefined &&
-    requested !== AUTO_MODEL &&
-    deployments.some((deployment) => deployment.id === requested || deployment.model === requested);
+  const target = requestedTarget(input.requestedModel, deployments, input.pools);
   const allowlist = policy?.deployments ? new Set(policy.deployments) : undefined;
   const domain = classification.domain;
 
   const hardViolation = (deployment: DeploymentConfig): string | undefined => {
     if (!deployment.enabled) return "disabled";
     if (privacy !== undefined && !deployment.private) return `${privacy}: deployment is not private`;
-    if (restrictToRequested && deployment.id !== requested && deployment.model !== requested) {
-      return `not the requested model "${requested}"`;
+    if (target.kind === "deployments" && deployment.id !== target.model && deployment.model !== target.model) {
+      return `not the requested model "${target.model}"`;
     }
+    if (target.kind === "pool" && !target.members.has(deployment.id)) return `not in the requested pool "${target.name}"`;
     if (allowlist && !allowlist.has(deployment.id)) return `not in the ${classification.tier} tier's deployments`;
     const price = blendedPricePer1kUsd(deployment);
     if (constraints?.maxCostPer1k !== undefined && price - constraints.maxCostPer1k > PRICE_TOLERANCE_USD) {

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import type { DeploymentConfig } from "@switchyard/config";
+import type { DeploymentConfig, PoolConfig } from "@switchyard/config";
 import { parseOrThrow } from "../http/parse-body.js";
 import { readClientRequest } from "../requests/client-formats/read-client-request.js";
 import { serveStream, type StreamDependencies } from "./serve-stream.js";
@@ -8,6 +8,8 @@ import { serveSynchronously } from "./serve-synchronously.js";
 
 export interface CompatRouterDependencies extends StreamDependencies {
   deployments: readonly DeploymentConfig[];
+  /** `config.pools`: listed as models too, since `model` may name one. */
+  pools: Readonly<Record<string, PoolConfig>>;
 }
 
 /** OpenAI clients send these with their defaults; Switchyard's request has no field for them. */
@@ -24,7 +26,7 @@ const anthropicDeliverySchema = z.object({ stream: z.boolean().optional() }).loo
 
 /**
  * Drop-in endpoints for existing SDKs: OpenAI's `POST /v1/chat/completions` and `GET /v1/models`, Anthropic's
- * `POST /v1/messages`. `model` may name a deployment, a provider model id, or `auto`. `stream: true` answers with
+ * `POST /v1/messages`. `model` may name a deployment, a provider model id, a pool, or `auto`. `stream: true` answers with
  * server-sent events in the caller's format (serve-stream.ts); otherwise the caller waits for the whole answer.
  */
 export function compatRouter(dependencies: CompatRouterDependencies): Router {
@@ -35,6 +37,7 @@ export function compatRouter(dependencies: CompatRouterDependencies): Router {
     const models = [
       { id: "auto", object: "model", created: startedAtS, owned_by: "switchyard" },
       ...dependencies.deployments.map((deployment) => ({ id: deployment.id, object: "model", created: startedAtS, owned_by: deployment.provider })),
+      ...Object.keys(dependencies.pools).map((pool) => ({ id: pool, object: "model", created: startedAtS, owned_by: "switchyard-pool" })),
     ];
     response.json({ object: "list", data: models });
   });

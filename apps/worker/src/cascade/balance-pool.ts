@@ -6,6 +6,8 @@ import type { CascadeDependencies } from "./cascade-dependencies.js";
 export interface PoolBalanceInput {
   /** The router's first choice. */
   primary: DeploymentConfig;
+  /** The pool the request named as its `model`; otherwise the first pool the primary belongs to. */
+  poolName?: string;
   /** Deployments that may serve the request (hard constraints passed, circuits not open), best first. */
   eligible: readonly DeploymentConfig[];
   circuits: ReadonlyMap<string, CircuitSnapshot>;
@@ -34,7 +36,9 @@ export async function balancePool(
   input: PoolBalanceInput,
 ): Promise<{ deployment: DeploymentConfig; reason: string } | undefined> {
   const { config, limiter, stats } = dependencies;
-  const entry = Object.entries(config.pools).find(([, pool]) => pool.deployments.includes(input.primary.id));
+  const named = input.poolName === undefined ? undefined : config.pools[input.poolName];
+  const entry: [string, (typeof config.pools)[string]] | undefined =
+    named && input.poolName !== undefined ? [input.poolName, named] : Object.entries(config.pools).find(([, pool]) => pool.deployments.includes(input.primary.id));
   if (!entry) return undefined;
   const [name, pool] = entry;
   const eligible = new Map(input.eligible.map((deployment) => [deployment.id, deployment]));

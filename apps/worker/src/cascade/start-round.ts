@@ -11,7 +11,7 @@ import {
   type StageJobData,
 } from "@switchyard/contracts";
 import type { DeploymentConfig } from "@switchyard/config";
-import { buildFallbackChain, selectDeployments, type Selection } from "@switchyard/routing";
+import { buildFallbackChain, requestedTarget, selectDeployments, type Selection } from "@switchyard/routing";
 import type { CascadeDependencies } from "./cascade-dependencies.js";
 import { balancePool } from "./balance-pool.js";
 import { cachePolicy } from "./cache-policy.js";
@@ -69,9 +69,10 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
     weights: policy?.weights ?? config.weights,
     isAvailable: (deploymentId: string) => circuits.get(deploymentId)?.state !== "open",
   };
-  const selection = selectDeployments({ ...selectionInput, requestedModel: request.model });
-  // Fallbacks come from every deployment that may serve the request, not only the one it named.
-  const pool = (request.model === undefined ? selection : selectDeployments(selectionInput)).ranked.map((entry) => entry.deployment);
+  const target = requestedTarget(request.model, config.deployments, config.pools);
+  const selection = selectDeployments({ ...selectionInput, requestedModel: request.model, pools: config.pools });
+  // Fallbacks come from every deployment that may serve the request, not only the ones it named.
+  const pool = (target.kind === "any" ? selection : selectDeployments(selectionInput)).ranked.map((entry) => entry.deployment);
   const nextHop = hop.n + 1;
   const cascade: CascadeState = {
     fallbacks: [],
@@ -88,10 +89,11 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
 
   let primary = selection.ranked[0]?.deployment;
   let skippedNote = "";
-  if (primary && request.model === undefined) {
+  if (primary && target.kind !== "deployments") {
     // Equivalent deployments in a pool share the load the way the pool says; a request that named one keeps it.
     const balanced = await balancePool(dependencies, {
       primary,
+      ...(target.kind === "pool" ? { poolName: target.name } : {}),
       eligible: pool,
       circuits,
       estimatedInputTokens: classification.estimatedInputTokens,
