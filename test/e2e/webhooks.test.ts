@@ -223,6 +223,9 @@ describe("webhooks", () => {
 
   it("refuses loopback without an allowlist: at registration for an IP literal, at connect time for a host name", async () => {
     expect((await strict.api.post("/v1/webhooks/endpoints", { url: receiver.url("/ssrf") })).body.error.code).toBe("webhook_url_not_allowed");
+    // A request's own webhook gets the same 400 at submission, and nothing is accepted.
+    const refused = await strict.api.post("/v1/requests", { messages: [{ role: "user", content: "Hi" }], webhook: { url: "http://169.254.169.254/latest" } });
+    expect([refused.status, refused.body.error.code, refused.body.error.param]).toEqual([400, "webhook_url_not_allowed", "webhook.url"]);
     // `localhost` passes registration (names are judged on what they resolve to when connecting) and is refused then.
     const endpoint = await register(strict, "t-ssrf", { url: receiver.url("/ssrf").replace("127.0.0.1", "localhost") });
     receiver.setSecret("/ssrf", endpoint.secret);

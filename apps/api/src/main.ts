@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE, TIERS, WEBHOOK_DEAD_LETTER_QUEUE, WEBHOOK_DELIVERY_QUEUE } from "@switchyard/contracts";
+import { AddressAllowlist, CACHE_STAGE_QUEUE, RETRY_STAGE_QUEUE, TIERS, WEBHOOK_DEAD_LETTER_QUEUE, WEBHOOK_DELIVERY_QUEUE } from "@switchyard/contracts";
 import { ConfigError, loadConfig } from "@switchyard/config";
 import { createLogger } from "@switchyard/logging";
 import {
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     webhookEndpoints: new WebhookEndpointStore(redis, config.redis.prefix),
     webhookSecrets: new TenantSigningSecrets(redis, config.redis.prefix),
     webhookSettings: config.webhooks,
+    webhookAllowlist: new AddressAllowlist(config.webhooks.allowPrivateHosts),
     dashboardQueues: queues.all(),
     requestStreams,
     canceller,

@@ -1,5 +1,6 @@
 import {
   newRequestId,
+  type AddressAllowlist,
   type ChatRequest,
   type ClientFormat,
   type RequestRecord,
@@ -11,6 +12,7 @@ import type { Logger } from "@switchyard/logging";
 import type { Principal } from "../auth/principal.js";
 import { submissionTenant } from "../auth/submission-tenant.js";
 import { ApiError } from "../http/api-error.js";
+import { assertWebhookUrlAllowed } from "../webhooks/check-webhook-url.js";
 import { releaseMonthlyBudget, reserveMonthlyBudget, type MonthlyBudgetDependencies } from "./monthly-budget.js";
 import { chargeTenantBudget, type TenantBudgetDependencies } from "./tenant-budget.js";
 
@@ -19,6 +21,8 @@ export interface SubmitDependencies extends TenantBudgetDependencies, MonthlyBud
   queues: QueueRegistry;
   logger: Logger;
   now: () => number;
+  /** `webhooks.allowPrivateHosts`: a request's own `webhook.url` gets the same 400 as a registered endpoint's. */
+  webhookAllowlist: AddressAllowlist;
 }
 
 export const DEFAULT_TENANT = "default";
@@ -37,6 +41,8 @@ export async function submitRequest(
 ): Promise<RequestRecord> {
   const { store, queues, logger, now } = dependencies;
   const acceptedAtMs = now();
+  // The clear answer for an IP literal webhooks may not reach; names are judged when a delivery connects.
+  if (request.webhook) assertWebhookUrlAllowed(request.webhook.url, dependencies.webhookAllowlist, "webhook.url");
   const classification = classifyRequest(request);
   const id = newRequestId(acceptedAtMs);
   const tenant = submissionTenant(principal, request.tenant);
