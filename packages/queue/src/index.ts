@@ -30,4 +30,4 @@ export * from "./webhooks/webhook-endpoint-store.js";
 export * from "./webhooks/tenant-signing-secrets.js";
 export * from "./webhooks/delivery-job-options.js";
 export * from "./webhooks/webhook-redelivery.js";
-export * from "./webhooks/outbox-group-reader.js";
+export * from "./outbox/outbox-group-reader.js";

@@ -41,12 +41,12 @@ export class OutboxGroupReader {
   ) {}
 
   /**
-   * Creates the group at the stream's end if it does not exist: a new group starts with what happens from now on,
-   * not with the outbox's whole history.
+   * Creates the group if it does not exist, at the stream's end (`$`: the group starts with what happens from now
+   * on, not with the outbox's whole history) or at its start (`0`: every entry still in the stream).
    */
-  async ensureGroup(): Promise<void> {
+  async ensureGroup(startAt: "$" | "0" = "$"): Promise<void> {
     try {
-      await this.redis.xgroup("CREATE", this.stream, this.group, "$", "MKSTREAM");
+      await this.redis.xgroup("CREATE", this.stream, this.group, startAt, "MKSTREAM");
     } catch (error) {
       if (!String((error as Error).message).startsWith("BUSYGROUP")) throw error;
     }
