@@ -176,8 +176,11 @@ describe("streaming drop-in endpoints", () => {
     const iterator = stream[Symbol.asyncIterator]();
     expect((await iterator.next()).done).toBe(false);
     controller.abort();
-    // The SDK ends an aborted stream's iteration (quietly, in this version); either way the connection is closed.
-    expect(await iterator.next().catch(() => ({ done: true }))).toMatchObject({ done: true });
+    // Chunks the SDK had already received may still come out of its buffer (more of them on a loaded machine); then
+    // it ends the aborted iteration (quietly, in this version, or with an abort error): the connection is closed.
+    let step: { done?: boolean } = { done: false };
+    for (let buffered = 0; buffered < 100 && !step.done; buffered++) step = await iterator.next().catch(() => ({ done: true }));
+    expect(step.done).toBe(true);
 
     await expect.poll(async () => (await record(id)).status, { timeout: 5_000 }).toBe("cancelled");
     expect((await record(id)).error).toMatchObject({ code: "cancelled", message: "client_disconnected" });
