@@ -14,6 +14,7 @@ export { createOpenAiStreamChunkConverter } from "./openai-chat/convert-to-opena
 export { createAnthropicMessagesAdapter, ANTHROPIC_VERSION } from "./anthropic-messages/anthropic-messages-adapter.js";
 export { convertFromAnthropicRequest } from "./anthropic-messages/convert-from-anthropic-request.js";
 export { convertToAnthropicResponse } from "./anthropic-messages/convert-to-anthropic-response.js";
+export { convertToAnthropicStopReason, type AnthropicStopReason } from "./anthropic-messages/convert-to-anthropic-stop-reason.js";
 export { createGeminiAdapter } from "./gemini/gemini-adapter.js";
 export { convertFromGeminiRequest } from "./gemini/convert-from-gemini-request.js";
 export { convertToGeminiResponse } from "./gemini/convert-to-gemini-response.js";

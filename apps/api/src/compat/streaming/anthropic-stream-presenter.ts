@@ -1,4 +1,5 @@
-import type { ChatStreamEvent, FinishReason, TokenUsage } from "@switchyard/contracts";
+import type { ChatStreamEvent, TokenUsage } from "@switchyard/contracts";
+import { convertToAnthropicStopReason } from "@switchyard/providers";
 import { sseFrame } from "./sse-frame.js";
 import type { StreamPresenter, StreamPresenterOptions } from "./stream-presenter.js";
 
@@ -72,7 +73,7 @@ export function anthropicStreamPresenter(options: StreamPresenterOptions): Strea
       case "finish":
         return (
           close() +
-          emit("message_delta", { delta: { stop_reason: anthropicStopReason(event.finishReason), stop_sequence: null }, usage: anthropicUsage(event.usage) }) +
+          emit("message_delta", { delta: { stop_reason: convertToAnthropicStopReason(event.finishReason), stop_sequence: null }, usage: anthropicUsage(event.usage) }) +
           emit("message_stop", {})
         );
     }
@@ -84,23 +85,6 @@ export function anthropicStreamPresenter(options: StreamPresenterOptions): Strea
     end: () => "",
     error: (error) => sseFrame(JSON.stringify(error.toAnthropicBody()), "error"),
   };
-}
-
-/**
- * The same mapping as the providers package's convertToAnthropicStopReason (not exported from it): `error` and
- * `other` become `end_turn`, "the answer is what you got".
- */
-function anthropicStopReason(finishReason: FinishReason): "end_turn" | "max_tokens" | "tool_use" | "refusal" {
-  switch (finishReason) {
-    case "length":
-      return "max_tokens";
-    case "tool_calls":
-      return "tool_use";
-    case "content_filter":
-      return "refusal";
-    default:
-      return "end_turn";
-  }
 }
 
 /** Cached input is reported as read from the cache, the rest as `input_tokens`, as in a whole answer. */
