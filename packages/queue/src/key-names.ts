@@ -1,6 +1,8 @@
 /**
- * Every Redis key Switchyard owns (BullMQ's own keys aside) is built here. The prefix is a Cluster hash
- * tag such as `{sy}`, so all keys of one installation share a slot and multi-key Lua scripts are legal.
+ * Every Redis key Switchyard owns (BullMQ's own keys aside) is built here, except two features' own, which sit
+ * beside their stores: tenants/tenant-key-names.ts (API keys, budgets) and webhooks/webhook-keys.ts (endpoints,
+ * signing secrets). The prefix is a Cluster hash tag such as `{sy}`, so all keys of one installation share a slot
+ * and multi-key Lua scripts are legal.
  */
 export interface KeyNames {
   request(id: string): string;
