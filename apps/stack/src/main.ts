@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       `  API          ${apiUrl}`,
       `  Bull Board   ${apiUrl}/admin/queues   (log in as "admin" with the admin key as password)`,
       `  Docs         ${apiUrl}/docs   (same login; the files are README.md and docs/)`,
+      `  API reference ${apiUrl}/docs/api   (OpenAPI 3.1 at ${apiUrl}/openapi.json; no login needed)`,
       `  Admin key    ${adminKey}   (send it as Authorization: Bearer <key>)`,
       `  Redis        ${redis.url}   (${redisNote})`,
       `  Provider sim ${simUrl}   (control API: ${simUrl}/_sim/config)`,
