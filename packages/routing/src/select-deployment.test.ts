@@ -3,6 +3,7 @@ import { TIERS, DOMAINS, type Classification, type Tier } from "@switchyard/cont
 import { deploymentSchema, loadConfig, type DeploymentConfig, type ScoringWeights, type TierPolicy } from "@switchyard/config";
 import { classifyRequest } from "./classify-request.js";
 import { selectDeployments, type Selection, type SelectionInput } from "./select-deployment.js";
+import { seededRandom } from "./seeded-random.test-support.js";
 
 function deployment(overrides: Partial<DeploymentConfig> & { id: string }): DeploymentConfig {
   return deploymentSchema.parse({
@@ -42,17 +43,6 @@ const rankedIds = (selection: Selection) => selection.ranked.map((entry) => entr
 const reasonFor = (selection: Selection, id: string) =>
   selection.rejected.find((rejection) => rejection.deploymentId === id)?.reason;
 
-/** Deterministic PRNG (mulberry32) so a failing property run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cheapFast = deployment({
   id: "cheap-fast",
@@ -134,7 +124,7 @@ describe("selectDeployments: scoring", () => {
 
     const all = [cheapFast, smart, slowPricey, ...twins];
     const expected = select(all);
-    const shuffle = random(7);
+    const shuffle = seededRandom(7);
     for (let round = 0; round < 20; round++) {
       const shuffled = [...all].sort(() => shuffle() - 0.5);
       expect(select(shuffled).ranked).toEqual(expected.ranked);
@@ -383,7 +373,7 @@ describe("selectDeployments: properties over random configurations", () => {
   }
 
   it("never ranks a non-private deployment for a request with PII", () => {
-    const next = random(20_240_601);
+    const next = seededRandom(20_240_601);
     let rankedSomething = 0;
     for (let run = 0; run < 2_000; run++) {
       const input = randomInput(next, { containsPii: true, piiKinds: ["email"], tier: "private" });
@@ -399,7 +389,7 @@ describe("selectDeployments: properties over random configurations", () => {
   });
 
   it("puts every deployment in exactly one of ranked and rejected, ranked best first with scores in 0..1", () => {
-    const next = random(42);
+    const next = seededRandom(42);
     for (let run = 0; run < 1_000; run++) {
       const input = randomInput(next);
       const selection = selectDeployments(input);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { BALANCING_STRATEGIES, deploymentSchema, type BalancingStrategy, type DeploymentConfig } from "@switchyard/config";
 import { choosePoolMember, type PoolChoiceInput, type PoolMemberState } from "./choose-pool-member.js";
+import { seededRandom } from "../seeded-random.test-support.js";
 
 function deployment(id: string, overrides: Partial<DeploymentConfig> = {}): DeploymentConfig {
   return deploymentSchema.parse({
@@ -36,17 +37,6 @@ function choose(strategy: BalancingStrategy, members: PoolMemberState[], overrid
   });
 }
 
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("choosePoolMember", () => {
   it("chooses nobody, for every strategy, when no member is available", () => {
@@ -296,7 +286,7 @@ describe("choosePoolMember", () => {
             fc.pre(specs.some((spec) => spec.available));
             const members = specs.map((spec, index) => member(`d${index}`, { remainingShare: spec.remainingShare, available: spec.available }));
             const weights = Object.fromEntries(specs.map((spec, index) => [`d${index}`, spec.weight]));
-            const random = seeded(seed);
+            const random = seededRandom(seed);
             const counts = new Map<string, number>();
             for (let draw = 0; draw < draws; draw++) {
               const id = choose("weighted", members, { weights, random }).deploymentId!;

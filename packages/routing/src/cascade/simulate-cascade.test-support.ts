@@ -4,6 +4,7 @@ import { selectDeployments } from "../select-deployment.js";
 import { buildFallbackChain } from "./build-fallback-chain.js";
 import { decideAfterFailure, type FailureKind, type NextStep } from "./decide-after-failure.js";
 import { decideRetryRound } from "./decide-retry-round.js";
+import { seededRandom } from "../seeded-random.test-support.js";
 
 /**
  * A whole request through the cascade, in memory, making the same calls in the same order as the worker
@@ -61,17 +62,6 @@ export interface SimulationResult {
   endedAtMs: number;
 }
 
-/** Deterministic PRNG (mulberry32): the worker's injected `random`, replayable from the seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Far beyond any budget the config allows; reaching it means the cascade does not terminate. */
 const STEP_LIMIT = 10_000;
