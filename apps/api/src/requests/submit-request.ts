@@ -4,7 +4,7 @@ import {
   type ChatRequest,
   type ClientFormat,
   type RequestRecord,
-  type TierJobData,
+    type TierJobData,
 } from "@switchyard/contracts";
 import type { QueueRegistry, RequestStore } from "@switchyard/queue";
 import { classifyRequest } from "@switchyard/routing";
@@ -29,8 +29,8 @@ export const DEFAULT_TENANT = "default";
 
 /**
  * Accepts a request: classify it, write its record, enqueue it on its tier's queue. Resolves only after
- * Redis has the job; if the enqueue fails the record is removed and the caller gets a 503, so nothing
- * claims a request that was never accepted.
+ * Redis has both; if either fails the other is undone and the caller gets a 503, so nothing claims a request
+ * that was never accepted.
  */
 export async function submitRequest(
   dependencies: SubmitDependencies,
@@ -50,24 +50,26 @@ export async function submitRequest(
   request = { ...request, tenant };
   await chargeTenantBudget(dependencies, tenant, classification.estimatedInputTokens + (request.max_tokens ?? 0));
   await reserveMonthlyBudget(dependencies, tenant, id, acceptedAtMs, request, classification);
-  let record: RequestRecord;
-  try {
-    record = await store.create({ id, tenant, tier: classification.tier, clientFormat, classification, request });
-  } catch (error) {
-    logger.warn({ err: error, requestId: id }, "could not store request record");
-    await releaseMonthlyBudget(dependencies, tenant, id);
-    throw ApiError.unavailable("storage is unavailable; the request was not accepted, retry later");
-  }
   const data: TierJobData = { requestId: id, request, classification, acceptedAtMs };
-  try {
-    // No priority here: a tier queue holds one tier. Priorities order tiers inside deployment queues.
-    await queues.tier(classification.tier).add("request", data, { jobId: id });
-  } catch (error) {
-    logger.warn({ err: error, requestId: id }, "could not enqueue request");
-    await store.discard(id).catch(() => undefined);
+  const queue = queues.tier(classification.tier);
+  // The record and the job go out together on the producer connection, record first: Redis applies them in that
+  // order, so the dispatcher never finds a job without its record, and the caller waits one round trip, not two.
+  // No priority on the job: a tier queue holds one tier. Priorities order tiers inside deployment queues.
+  const [created, enqueued] = await Promise.allSettled([
+    store.create({ id, tenant, tier: classification.tier, clientFormat, classification, request }),
+    queue.add("request", data, { jobId: id }),
+  ]);
+  if (created.status === "rejected" || enqueued.status === "rejected") {
+    const storageFailed = created.status === "rejected";
+    const reason = created.status === "rejected" ? created.reason : (enqueued as PromiseRejectedResult).reason;
+    logger.warn({ err: reason, requestId: id }, storageFailed ? "could not store request record" : "could not enqueue request");
+    // Undo whichever half landed, so nothing claims or runs a request that was never accepted.
+    if (created.status === "fulfilled") await store.discard(id).catch(() => undefined);
+    if (enqueued.status === "fulfilled") await queue.remove(id).catch(() => undefined);
     await releaseMonthlyBudget(dependencies, tenant, id);
-    throw ApiError.unavailable("queue is unavailable; the request was not accepted, retry later");
+    throw ApiError.unavailable(`${storageFailed ? "storage" : "queue"} is unavailable; the request was not accepted, retry later`);
   }
+  const record = created.value;
   logger.info(
     { requestId: id, jobId: id, tier: classification.tier, domain: classification.domain, tokens: classification.estimatedInputTokens },
     "request accepted",
