@@ -3,6 +3,9 @@
   it to the outbox. A stalled job that is run again, or a duplicate, finds the record terminal and changes
   nothing.
 
+  The outbox entry holds `id`, `status`, `tenant`, `atMs`, and the record's `costUsd` and `webhookUrl` when it
+  has them: its consumers (budget settlement, webhook fan-out) need nothing more, so they read no record.
+
   KEYS[1] request record hash      ({prefix}:request:<id>)
   KEYS[2] request hops list        ({prefix}:request:<id>:hops)
   KEYS[3] outbox stream            ({prefix}:events:outbox)
@@ -32,7 +35,17 @@ if ARGV[2] ~= "" then
   local ttl = redis.call("TTL", KEYS[1])
   if ttl > 0 then redis.call("EXPIRE", KEYS[2], ttl) end
 end
-local tenant = redis.call("HGET", KEYS[1], "tenant") or ""
-redis.call("XADD", KEYS[3], "MAXLEN", "~", ARGV[6], "*", "id", ARGV[5], "status", ARGV[1], "tenant", tenant, "atMs", ARGV[3])
+-- Read after the HSET: `costUsd` may be among the fields just set.
+local record = redis.call("HMGET", KEYS[1], "tenant", "costUsd", "webhookUrl")
+local entry = { "id", ARGV[5], "status", ARGV[1], "tenant", record[1] or "", "atMs", ARGV[3] }
+if record[2] then
+  entry[#entry + 1] = "costUsd"
+  entry[#entry + 1] = record[2]
+end
+if record[3] then
+  entry[#entry + 1] = "webhookUrl"
+  entry[#entry + 1] = record[3]
+end
+redis.call("XADD", KEYS[3], "MAXLEN", "~", ARGV[6], "*", unpack(entry))
 redis.call("PUBLISH", ARGV[4], ARGV[5] .. " " .. ARGV[1])
 return 1

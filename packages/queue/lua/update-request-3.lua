@@ -1,7 +1,9 @@
 --[[
   Records a non-terminal step of a request: sets fields (e.g. status, deploymentId) and appends a hop.
   A terminal record is never touched again, so a late or repeated step cannot undo an outcome. A step into
-  `queued_for_retry` is also written to the outbox (webhook event `request.queued_for_retry`).
+  `queued_for_retry` is also written to the outbox (webhook event `request.queued_for_retry`): an entry of the
+  same shape as finish-request-3.lua's, `id`, `status`, `tenant`, `atMs`, and the record's `costUsd` and
+  `webhookUrl` when it has them.
 
   KEYS[1] request record hash      ({prefix}:request:<id>)
   KEYS[2] request hops list        ({prefix}:request:<id>:hops)
@@ -35,7 +37,16 @@ if ARGV[1] ~= "" then
   if ttl > 0 then redis.call("EXPIRE", KEYS[2], ttl) end
 end
 if ARGV[5] == "queued_for_retry" and status ~= "queued_for_retry" then
-  local tenant = redis.call("HGET", KEYS[1], "tenant") or ""
-  redis.call("XADD", KEYS[3], "MAXLEN", "~", ARGV[4], "*", "id", ARGV[3], "status", ARGV[5], "tenant", tenant, "atMs", ARGV[2])
+  local record = redis.call("HMGET", KEYS[1], "tenant", "costUsd", "webhookUrl")
+  local entry = { "id", ARGV[3], "status", ARGV[5], "tenant", record[1] or "", "atMs", ARGV[2] }
+  if record[2] then
+    entry[#entry + 1] = "costUsd"
+    entry[#entry + 1] = record[2]
+  end
+  if record[3] then
+    entry[#entry + 1] = "webhookUrl"
+    entry[#entry + 1] = record[3]
+  end
+  redis.call("XADD", KEYS[3], "MAXLEN", "~", ARGV[4], "*", unpack(entry))
 end
 return 1

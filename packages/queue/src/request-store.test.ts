@@ -68,6 +68,36 @@ describe("RequestStore", () => {
     ]);
   });
 
+  it("puts the record's costUsd and webhookUrl in its outbox entries, when it has them", async () => {
+    const entriesOf = async (id: string) =>
+      (await redis.xrange(`${prefix}:events:outbox`, "-", "+"))
+        .map(([, fields]) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]])))
+        .filter((entry) => entry.id === id)
+        .map(({ id: _id, atMs: _atMs, ...rest }) => rest);
+    const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 };
+    const succeeded = { status: "succeeded" as const, result: { model: "m", message: { role: "assistant" as const, content: "x" }, finishReason: "stop" as const, usage }, usage, costUsd: 0.0042, deploymentId: "d1" };
+
+    const hooked = newRequestId(Date.now());
+    const webhook = { url: "https://hooks.example.com/switchyard" };
+    await store.create({ id: hooked, tenant: "acme", tier: "standard", clientFormat: "openai", classification, request: { messages: [{ role: "user", content: "hi" }], webhook } });
+    await store.update(hooked, { status: "queued_for_retry" });
+    // The cost is set by the same script that writes the entry.
+    await store.finish(hooked, succeeded);
+    expect(await entriesOf(hooked)).toEqual([
+      { status: "queued_for_retry", tenant: "acme", webhookUrl: webhook.url },
+      { status: "succeeded", tenant: "acme", costUsd: "0.0042", webhookUrl: webhook.url },
+    ]);
+
+    // Neither field when the record has neither.
+    const plain = await created();
+    await store.update(plain, { status: "queued_for_retry" });
+    await store.finish(plain, { status: "cancelled", reason: "no longer needed" });
+    expect(await entriesOf(plain)).toEqual([
+      { status: "queued_for_retry", tenant: "acme" },
+      { status: "cancelled", tenant: "acme" },
+    ]);
+  });
+
   it("records steps and reaches a terminal state exactly once", async () => {
     const id = await created();
     expect(await store.update(id, { status: "dispatched", deploymentId: "d1", hop: hop(1, "ok") })).toBe("applied");

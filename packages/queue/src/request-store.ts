@@ -91,7 +91,7 @@ export class RequestStore {
       request: JSON.stringify(request.request),
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
-      // Its own field, so the webhook fan-out reads a URL per event rather than parsing every request body.
+      // Its own field, so the transition scripts copy it into the outbox entry the webhook fan-out reads.
       ...(request.request.webhook ? { webhookUrl: request.request.webhook.url } : {}),
     };
     // The listing indexes are written by the same script: no extra round trip on the hot path.
@@ -186,11 +186,6 @@ export class RequestStore {
   async status(id: string): Promise<RequestStatus | undefined> {
     const status = await this.redis.hget(this.keys.request(id), "status");
     return status === null ? undefined : requestStatusSchema.parse(status);
-  }
-
-  /** The request's own webhook URL (`webhook.url` of its body), or undefined when it has none. */
-  async webhookUrl(id: string): Promise<string | undefined> {
-    return (await this.redis.hget(this.keys.request(id), "webhookUrl")) ?? undefined;
   }
 
   /** The original request body, kept for replays and retries. */

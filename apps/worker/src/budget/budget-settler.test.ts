@@ -85,6 +85,29 @@ describe("budget settlement from the outbox", () => {
     expect((await budgets.state("settle-b", Date.now())).spentUsd).toBe(0.5);
   });
 
+  it("settles from the cost the entry carries, and reads the record only for an entry without one", async () => {
+    const outbox = keyNames(prefix).outbox();
+    const reserved = async (id: string) => {
+      const now = Date.now();
+      expect((await budgets.reserve("settle-d", id, now, 1, 100)).granted).toBe(true);
+      return now;
+    };
+    // The entry's cost is what counts: the record is not there to read (charging it would cost the reservation, 1).
+    const carried = newRequestId(Date.now());
+    const atMs = await reserved(carried);
+    await redis.xadd(outbox, "*", "id", carried, "status", "succeeded", "tenant", "settle-d", "atMs", atMs, "costUsd", "0.25");
+    // An entry written before entries carried the cost: the record's.
+    const older = await accepted("settle-d", 1);
+    await redis.hset(keyNames(prefix).request(older), "status", "succeeded", "costUsd", "0.5");
+    await redis.xadd(outbox, "*", "id", older, "status", "succeeded", "tenant", "settle-d", "atMs", Date.now());
+    // Such an entry whose record is gone: the reservation, the most it could have cost.
+    const expired = newRequestId(Date.now());
+    await redis.xadd(outbox, "*", "id", expired, "status", "succeeded", "tenant", "settle-d", "atMs", await reserved(expired));
+
+    await until(async () => (await budgets.state("settle-d", Date.now())).reservedUsd === 0);
+    expect((await budgets.state("settle-d", Date.now())).spentUsd).toBe(1.75);
+  });
+
   it("takes over entries a consumer of the group read and died on", async () => {
     // Its own prefix and settlers, so that the dead consumer surely gets the entry first.
     const deadPrefix = `{t${randomBytes(4).toString("hex")}}`;

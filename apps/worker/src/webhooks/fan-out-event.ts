@@ -23,10 +23,11 @@ export async function fanOutEvent(dependencies: WebhookDependencies, entry: Outb
   const type = webhookEventTypeFor(entry.status);
   if (!type || !entry.requestId) return 0;
   const { store, endpoints, queues, config } = dependencies;
-  // Most requests have no webhook at all: find the targets first, and read the whole record only for those that do.
-  const [requestWebhookUrl, subscribers] = await Promise.all([store.webhookUrl(entry.requestId), endpoints.subscribers(entry.tenant, type)]);
+  // Most requests have no webhook at all: find the targets first (the entry carries the request's own URL), and read
+  // the whole record only for those that do.
+  const subscribers = await endpoints.subscribers(entry.tenant, type);
   const targets: { target: string; url?: string }[] = [
-    ...(requestWebhookUrl ? [{ target: REQUEST_WEBHOOK_TARGET, url: requestWebhookUrl }] : []),
+    ...(entry.webhookUrl ? [{ target: REQUEST_WEBHOOK_TARGET, url: entry.webhookUrl }] : []),
     ...subscribers.map((endpoint) => ({ target: endpoint.id })),
   ];
   if (targets.length === 0) return 0;

@@ -57,6 +57,20 @@ describe("OutboxGroupReader", () => {
     expect((await redis.xrange(stream, "-", "+")).map(([id]) => id)).toContain(ids[2]);
   });
 
+  it("reads the cost and the webhook URL an entry carries, and leaves them out when it carries none", async () => {
+    const reader = new OutboxGroupReader(redis, stream, "carried", "a");
+    await reader.ensureGroup();
+    await redis.xadd(stream, "*", "id", "req_6", "status", "succeeded", "tenant", "acme", "atMs", "7", "costUsd", "0.0125", "webhookUrl", "https://hooks.example.com/a");
+    await add("req_7", "failed");
+    const read = await reader.readNew(10, 100);
+    await reader.ack(read.map((entry) => entry.entryId));
+    // Strict: a field the entry lacks is absent, not present as undefined.
+    expect(read.map(({ entryId: _entryId, ...entry }) => entry)).toStrictEqual([
+      { requestId: "req_6", status: "succeeded", tenant: "acme", atMs: 7, costUsd: 0.0125, webhookUrl: "https://hooks.example.com/a" },
+      { requestId: "req_7", status: "failed", tenant: "acme", atMs: 1 },
+    ]);
+  });
+
   it("compares stream ids numerically", () => {
     expect(compareStreamIds("9-0", "10-0")).toBe(-1);
     expect(compareStreamIds("10-2", "10-10")).toBe(-1);

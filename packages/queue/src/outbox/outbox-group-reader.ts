@@ -1,6 +1,9 @@
 import type { Redis } from "ioredis";
 
-/** One outbox entry (see finish-request-3.lua / update-request-3.lua): a request's transition. */
+/**
+ * One outbox entry (see finish-request-3.lua / update-request-3.lua): a request's transition, carrying what its
+ * consumers need so that they read no record.
+ */
 export interface OutboxEntry {
   /** The stream entry id (`<ms>-<seq>`), unique and increasing. */
   entryId: string;
@@ -8,6 +11,10 @@ export interface OutboxEntry {
   status: string;
   tenant: string;
   atMs: number;
+  /** The record's cost when it has one (a success). Entries written before it was carried lack it too. */
+  costUsd?: number;
+  /** The request's own webhook URL (`webhook.url` of its body), absent when it has none. */
+  webhookUrl?: string;
 }
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -17,7 +24,15 @@ function toEntry([entryId, fields]: RawEntry): OutboxEntry | undefined {
   if (!fields) return undefined;
   const map: Record<string, string> = {};
   for (let index = 0; index + 1 < fields.length; index += 2) map[fields[index]!] = fields[index + 1]!;
-  return { entryId, requestId: map.id ?? "", status: map.status ?? "", tenant: map.tenant ?? "", atMs: Number(map.atMs ?? 0) };
+  return {
+    entryId,
+    requestId: map.id ?? "",
+    status: map.status ?? "",
+    tenant: map.tenant ?? "",
+    atMs: Number(map.atMs ?? 0),
+    ...(map.costUsd === undefined ? {} : { costUsd: Number(map.costUsd) }),
+    ...(map.webhookUrl === undefined ? {} : { webhookUrl: map.webhookUrl }),
+  };
 }
 
 /** Compares stream ids (`<ms>-<seq>`) numerically. */
