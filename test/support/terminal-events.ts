@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { keyNames, redisOptionsFor } from "@switchyard/queue";
 
 /**
- * Listens on the request events channel, where finish-request-2.lua PUBLISHes "<id> <status>" on every terminal
+ * Listens on the request events channel, where finish-request-3.lua PUBLISHes "<id> <status>" on every terminal
  * transition, and counts transitions per request id. More than one for an id is a duplicated terminal transition.
  * The connection rides out a Redis restart and resubscribes; events published while it was away are not seen
  * (`reconnects` tells whether that could have happened).
