@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Redis } from "ioredis";
 import { loadConfig, resilienceSchema } from "@switchyard/config";
-import { CircuitBreakers, createRedis, RateLimitStore } from "@switchyard/queue";
+import { CircuitBreakers, createRedis, FleetRateLimiter } from "@switchyard/queue";
 import { startStack, type TestStack } from "../support/stack.js";
 
 // The operator's view of the fleet: every configured deployment with its fleet-wide circuit and the provider's
@@ -60,7 +60,8 @@ describe("deployments and circuits", () => {
 
   it("shows the last rate-limit state a provider reported, in snake_case", async () => {
     const observedAtMs = Date.now();
-    await new RateLimitStore(redis, stack.prefix).record("openai-gpt-4-1-mini", {
+    // As a worker records it when a call ends.
+    await new FleetRateLimiter(redis, stack.prefix).observe("openai-gpt-4-1-mini", {
       observedAtMs,
       requests: { limit: 500, remaining: 12, resetAtMs: observedAtMs + 20_000 },
       inputTokens: { remaining: 1000 },

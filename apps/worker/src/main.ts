@@ -10,7 +10,6 @@ import {
   DeploymentStats,
   keyNames,
   QueueRegistry,
-  RateLimitStore,
   RequestStore,
   RequestStreams,
   ResponseCache,
@@ -83,7 +82,6 @@ async function main(): Promise<void> {
     workers.push(
       ...startProviderPools({
         ...cascade,
-        rateLimits: new RateLimitStore(redis, config.redis.prefix),
         leaseMs: env.SWITCHYARD_LOCK_DURATION_MS,
         rateLimiting: env.SWITCHYARD_RATE_LIMITER,
         adapters,

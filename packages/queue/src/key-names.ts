@@ -28,17 +28,15 @@ export interface KeyNames {
   requestStream(id: string): string;
   /** Pub/sub channel on which a cancelled request's id is announced, so the worker running its call aborts it. */
   cancelNotices(): string;
-  /** The latest rate-limit state a deployment's provider reported (JSON). */
-  deploymentRateLimit(deploymentId: string): string;
   /** A deployment's circuit breaker state, shared by every API and worker process (hash, see lua/breaker-*.lua). */
   deploymentBreaker(deploymentId: string): string;
   /** One response-cache entry (JSON); `hash` is `responseCacheKey(tenant, request)`. */
   responseCache(tenant: string, hash: string): string;
   /**
    * A fleet-wide rate limiter's keys (see lua/limiter-*.lua), per deployment or per tenant: `main` holds the running
-   * token total, pause and provider figures (hash); `window` the reservations scored by when they were made and
-   * `leases` the in-flight leases scored by when they expire (sorted sets of lease ids); `tokens` each
-   * reservation's token amount (hash).
+   * token total, pause and provider figures, and the provider's whole reported state that RateLimitStore reads
+   * (hash); `window` the reservations scored by when they were made and `leases` the in-flight leases scored by
+   * when they expire (sorted sets of lease ids); `tokens` each reservation's token amount (hash).
    */
   limiter(scope: LimiterScope, id: string): { main: string; window: string; tokens: string; leases: string };
   /** A deployment's moving average of call latency in ms (a decimal string, see lua/deployment-latency-1.lua). */
@@ -61,7 +59,6 @@ export function keyNames(prefix: string): KeyNames {
     outbox: () => `${prefix}:events:outbox`,
     requestStream: (id) => `${prefix}:request:${id}:stream`,
     cancelNotices: () => `${prefix}:events:cancel`,
-    deploymentRateLimit: (deploymentId) => `${prefix}:deployment:${deploymentId}:ratelimit`,
     deploymentBreaker: (deploymentId) => `${prefix}:deployment:${deploymentId}:breaker`,
     responseCache: (tenant, hash) => `${prefix}:response-cache:${tenant}:${hash}`,
     limiter: (scope, id) => {

@@ -27,10 +27,8 @@ export interface SwitchyardScripts {
     keys: [string, string, string, string],
     args: (string | number)[],
   ): Promise<[1] | [0, string, number, 0 | 1]>;
-  /** 1 when the reservation was corrected to the actual tokens, else 0. */
-  limiterRelease(keys: [string, string, string], args: (string | number)[]): Promise<number>;
-  /** 1 recorded, 0 ignored (older than the stored observation). */
-  limiterObserve(keys: [string], args: (string | number)[]): Promise<number>;
+  /** {corrected 1|0, recorded 1|0}: the reservation corrected to the actual tokens; the observation recorded. */
+  limiterSettle(keys: [string, string, string], args: (string | number)[]): Promise<[0 | 1, 0 | 1]>;
   /** 1 the pause was lengthened, 0 a longer one was stored. */
   limiterPause(keys: [string], args: (string | number)[]): Promise<number>;
   /** Queues the read-only snapshot script on a pipeline, so many deployments take one round trip. */
@@ -64,8 +62,7 @@ const SCRIPTS = {
   breakerTrip: "breaker-trip-1.lua",
   deploymentLatency: "deployment-latency-1.lua",
   limiterAcquire: "limiter-acquire-4.lua",
-  limiterRelease: "limiter-release-3.lua",
-  limiterObserve: "limiter-observe-1.lua",
+  limiterSettle: "limiter-settle-3.lua",
   limiterPause: "limiter-pause-1.lua",
   limiterSnapshot: "limiter-snapshot-4.lua",
   apiKeyCreate: "api-key-create-3.lua",
@@ -97,8 +94,7 @@ export function defineScripts(redis: Redis): SwitchyardScripts {
     deploymentLatency: (keys, args) => replies.deploymentLatency(...keys, ...args) as Promise<string>,
     limiterAcquire: (keys, args) =>
       replies.limiterAcquire(...keys, ...args) as Promise<[1] | [0, string, number, 0 | 1]>,
-    limiterRelease: (keys, args) => commands.limiterRelease(...keys, ...args),
-    limiterObserve: (keys, args) => commands.limiterObserve(...keys, ...args),
+    limiterSettle: (keys, args) => replies.limiterSettle(...keys, ...args) as Promise<[0 | 1, 0 | 1]>,
     limiterPause: (keys, args) => commands.limiterPause(...keys, ...args),
     apiKeyCreate: (keys, args) => commands.apiKeyCreate(...keys, ...args),
     apiKeyRevoke: (keys, args) => commands.apiKeyRevoke(...keys, ...args),

@@ -2,13 +2,14 @@ import type { Redis } from "ioredis";
 import { rateLimitStateSchema, type RateLimitState } from "@switchyard/contracts";
 import { keyNames, type KeyNames } from "./key-names.js";
 
-/** How long an observation stays useful when the provider gave no reset time. */
-const DEFAULT_TTL_MS = 60_000;
-const MAX_TTL_MS = 24 * 3600_000;
+/** The field of a deployment's limiter state hash that holds the provider's last reported state (JSON). */
+const PROVIDER_STATE_FIELD = "providerState";
 
 /**
- * The latest rate-limit state each deployment's provider reported in its headers, shared by the fleet.
- * The rate limiter reads it to lower its budget to what the provider says remains, until the reset.
+ * The latest rate-limit state each deployment's provider reported in its headers, as `GET /v1/deployments`
+ * shows it. Read-only: the worker stores it with the call's end, in the deployment limiter's state hash beside
+ * the figures the limiter holds the fleet to (FleetRateLimiter.settle, lua/limiter-settle-3.lua), so one
+ * observation is one write, and a late answer to an earlier call does not replace a newer state.
  */
 export class RateLimitStore {
   private readonly keys: KeyNames;
@@ -20,17 +21,8 @@ export class RateLimitStore {
     this.keys = keyNames(prefix);
   }
 
-  async record(deploymentId: string, state: RateLimitState): Promise<void> {
-    const resets = [state.requests, state.tokens, state.inputTokens, state.outputTokens]
-      .map((window) => window?.resetAtMs)
-      .filter((resetAtMs): resetAtMs is number => resetAtMs !== undefined);
-    const untilMs = Math.max(state.observedAtMs + (state.retryAfterMs ?? 0), ...resets);
-    const ttlMs = Math.min(MAX_TTL_MS, Math.max(DEFAULT_TTL_MS, untilMs - state.observedAtMs));
-    await this.redis.set(this.keys.deploymentRateLimit(deploymentId), JSON.stringify(state), "PX", ttlMs);
-  }
-
   async get(deploymentId: string): Promise<RateLimitState | undefined> {
-    const text = await this.redis.get(this.keys.deploymentRateLimit(deploymentId));
+    const text = await this.redis.hget(this.keys.limiter("deployment", deploymentId).main, PROVIDER_STATE_FIELD);
     return text ? rateLimitStateSchema.parse(JSON.parse(text)) : undefined;
   }
 }

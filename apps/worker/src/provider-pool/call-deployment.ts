@@ -8,15 +8,13 @@ import {
   type ChatResult,
   type DeploymentJobData,
   type Hop,
-  type RateLimitState,
 } from "@switchyard/contracts";
 import type { DeploymentConfig } from "@switchyard/config";
-import type { RateLimitStore, RequestStreams } from "@switchyard/queue";
+import type { RequestStreams } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
 import { resolveApiKey } from "@switchyard/providers";
 import { costUsd } from "@switchyard/routing";
 import { applyAdjustments, fitContextWindow } from "@switchyard/transform";
-import type { Logger } from "@switchyard/logging";
 import { parseJobData } from "../parse-job-data.js";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import { cachePolicy } from "../cascade/cache-policy.js";
@@ -30,16 +28,32 @@ const CONCURRENCY_RECHECK_MS = 25;
 /** How long a 429 without retry-after pauses the deployment. */
 const DEFAULT_PAUSE_MS = 1_000;
 
+/**
+ * Whether the job became active so recently that its lock cannot have expired: extending it then would cost a Redis
+ * command per call for nothing. BullMQ 6.7 (moveToActive, and moveToFinished fetching the next job) stamps
+ * `processedOn` with this worker's clock, read just before it sends the script, and the same script sets the lock for
+ * `lockDuration` (= `leaseMs`): the lock lasts at least until processedOn + leaseMs. Half of that leaves room for a
+ * clock step; a stamp in the future (the clock stepped back) proves nothing. A job fetched in the background is
+ * stamped when it was fetched, so one held for half its lock or more is extended as before.
+ */
+function justActivated(job: Job, leaseMs: number, nowMs: number): boolean {
+  if (job.processedOn === undefined) return false;
+  const activeForMs = nowMs - job.processedOn;
+  return activeForMs >= 0 && activeForMs < leaseMs / 2;
+}
+
 export interface CallDependencies extends CascadeDependencies {
   deployment: DeploymentConfig;
   adapters: AdapterRegistry;
-  rateLimits: RateLimitStore;
   /**
    * How long an in-flight slot outlives its last heartbeat (the job lock's duration): a crashed worker's slots come
    * back about when its jobs do. A running call renews it every third of that.
    */
   leaseMs: number;
-  /** `fleet`: the deployment limiter guards every call; `bullmq`: it is bypassed (the benchmark's naive baseline). */
+  /**
+   * `fleet`: the deployment limiter guards every call; `bullmq`: it is bypassed (the benchmark's naive baseline), but
+   * still records what providers' headers say, for `GET /v1/deployments`.
+   */
   rateLimiting: "fleet" | "bullmq";
   /** Where streamed requests' answers are written as they arrive. */
   streams: RequestStreams;
@@ -59,16 +73,12 @@ export interface CallDependencies extends CascadeDependencies {
  * call whose request is cancelled meanwhile is aborted and ends without a next step: the record is terminal.
  */
 export function callDeployment(dependencies: CallDependencies) {
-  const { deployment, adapters, store, rateLimits, breakers, limiter, stats, cache, config, logger, now } = dependencies;
+  const { deployment, adapters, store, breakers, limiter, stats, cache, config, logger, now } = dependencies;
   const fleetLimits = dependencies.rateLimiting === "fleet";
   const tracksLatency = Object.values(config.pools).some((pool) => pool.strategy === "latency" && pool.deployments.includes(deployment.id));
   const adapter = adapters.forFormat(deployment.format);
   const apiKey = resolveApiKey(deployment, dependencies.env ?? process.env);
   const queue = deploymentQueueName(deployment.id);
-
-  const rememberRateLimit = (state: RateLimitState | undefined, log: Logger) => {
-    if (state) rateLimits.record(deployment.id, state).catch((error) => log.warn({ err: error }, "could not record rate-limit state"));
-  };
 
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<{ outcome: string }> => {
     const data = parseJobData(deploymentJobDataSchema, job, logger, "deployment");
@@ -117,7 +127,7 @@ export function callDeployment(dependencies: CallDependencies) {
       // fetch a job in the background and hold it unprocessed past its lock; meanwhile the stalled check hands the job
       // to another worker, and both would call the provider (seen in test/e2e/rate-limits.test.ts: two calls for one
       // hop, then "Lock mismatch" from moveToFinished). Only the lock's holder may call.
-      token === undefined ? 1 : job.extendLock(token, leaseMs),
+      token === undefined || justActivated(job, leaseMs, now()) ? 1 : job.extendLock(token, leaseMs),
       // A streamed request's stream already holds entries only if an earlier run of this call began answering and its
       // worker was lost (a failure after the first entry ends the request): that answer cannot be continued.
       streaming ? dependencies.streams.length(data.requestId) : 0,
@@ -206,16 +216,13 @@ export function callDeployment(dependencies: CallDependencies) {
     } catch (error) {
       clearInterval(heartbeat);
       const providerError = ProviderError.is(error) ? error.data : undefined;
-      rememberRateLimit(providerError?.rateLimit, log);
-      if (fleetLimits) {
-        await Promise.all([
-          // The provider may have charged the reservation: keep it.
-          limiter.release(deployment.id, leaseId),
-          providerError?.rateLimit ? limiter.observe(deployment.id, { ...providerError.rateLimit, observedAtMs: callStartedAtMs }) : undefined,
-          // A 429 pauses this deployment only, for as long as the provider asked.
-          providerError?.kind === "rate_limited" ? limiter.pause(deployment.id, now() + (providerError.retryAfterMs ?? DEFAULT_PAUSE_MS)) : undefined,
-        ]).catch((cause: unknown) => log.warn({ err: cause }, "could not update the rate limiter"));
-      }
+      const observed = providerError?.rateLimit;
+      await Promise.all([
+        // The provider may have charged the reservation: keep it (no actual tokens).
+        fleetLimits || observed ? limiter.settle(deployment.id, { leaseId: fleetLimits ? leaseId : undefined, observed, sentAtMs: callStartedAtMs }) : undefined,
+        // A 429 pauses this deployment only, for as long as the provider asked.
+        fleetLimits && providerError?.kind === "rate_limited" ? limiter.pause(deployment.id, now() + (providerError.retryAfterMs ?? DEFAULT_PAUSE_MS)) : undefined,
+      ]).catch((cause: unknown) => log.warn({ err: cause }, "could not update the rate limiter"));
       if (cancellation.cancelled) {
         // The record is already `cancelled`: no breaker lesson (the provider did nothing wrong), no next step.
         if (writer && began) writer.append({ kind: "error", hop: data.hop, error: { code: "cancelled", message: "the request was cancelled", deploymentId: deployment.id } });
@@ -230,7 +237,6 @@ export function callDeployment(dependencies: CallDependencies) {
     }
     clearInterval(heartbeat);
     const callMs = now() - callStartedAtMs;
-    rememberRateLimit(result.rateLimit, log);
     const cost = costUsd(deployment, result.usage);
     const caching = cachePolicy(data.request, data.classification, config.resilience.cache);
     // Only complete answers are worth replaying: not a filtered, failed or cut-off one.
@@ -244,10 +250,16 @@ export function callDeployment(dependencies: CallDependencies) {
       ),
       breakers.recordSuccess(deployment.id, probe).catch((error: unknown) => log.warn({ err: error }, "could not update the circuit breaker")),
       Promise.all([
-        fleetLimits ? limiter.release(deployment.id, leaseId, result.usage.inputTokens + outputTokens) : undefined,
-        // Ordered by when the call was sent: a slow answer to an earlier call carries an older, higher "remaining"
-        // than answers that arrived before it, and must not overwrite them.
-        fleetLimits && result.rateLimit ? limiter.observe(deployment.id, { ...result.rateLimit, observedAtMs: callStartedAtMs }) : undefined,
+        fleetLimits || result.rateLimit
+          ? limiter.settle(deployment.id, {
+              leaseId: fleetLimits ? leaseId : undefined,
+              actualTokens: result.usage.inputTokens + outputTokens,
+              observed: result.rateLimit,
+              // Ordered by when the call was sent: a slow answer to an earlier call carries an older, higher
+              // "remaining" than answers that arrived before it, and must not overwrite them.
+              sentAtMs: callStartedAtMs,
+            })
+          : undefined,
         tracksLatency ? stats.recordLatency(deployment.id, callMs) : undefined,
       ]).catch((error: unknown) => log.warn({ err: error }, "could not update the rate limiter")),
       cacheable

@@ -1,6 +1,6 @@
 import { Worker } from "bullmq";
 import { deploymentQueueName } from "@switchyard/contracts";
-import type { RateLimitStore, RequestStreams } from "@switchyard/queue";
+import type { RequestStreams } from "@switchyard/queue";
 import type { AdapterRegistry } from "@switchyard/providers";
 import type { CascadeDependencies } from "../cascade/cascade-dependencies.js";
 import type { RunningCalls } from "../cancellation/running-calls.js";
@@ -9,7 +9,6 @@ import { workerOptions } from "../worker-options.js";
 import { callDeployment } from "./call-deployment.js";
 
 export interface ProviderPoolsDependencies extends CascadeDependencies {
-  rateLimits: RateLimitStore;
   adapters: AdapterRegistry;
   /** See CallDependencies.leaseMs. */
   leaseMs: number;

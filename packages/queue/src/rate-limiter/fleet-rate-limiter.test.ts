@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import { deploymentSchema } from "@switchyard/config";
 import { createRedis } from "../redis-connection.js";
 import { keyNames } from "../key-names.js";
+import { RateLimitStore } from "../rate-limit-store.js";
 import { FleetRateLimiter, type Grant, type LimitedBy, type LimiterSettings } from "./fleet-rate-limiter.js";
 
 const WINDOW_MS = 10_000;
@@ -322,6 +323,51 @@ describe("FleetRateLimiter (real Redis)", () => {
       expect(await acquire(settings, 51)).toMatchObject({ granted: false, limitedBy: "provider_tokens", waitMs: 2_000 });
     });
 
+    it("ends a call in one settle: frees the slot, corrects the reservation, records the provider's word", async () => {
+      const settings = limits({ tpm: 1_000, concurrency: 1 });
+      const lease = await leaseOf(settings, 600);
+      const sentAtMs = clock.nowMs;
+      clock.nowMs += 400;
+      const state = {
+        observedAtMs: clock.nowMs,
+        requests: { limit: 100, remaining: 7, resetAtMs: sentAtMs + 5_000 },
+        inputTokens: { remaining: 900, resetAtMs: sentAtMs + 9_000 },
+        retryAfterMs: 0,
+      };
+      await otherLimiter.settle(deploymentId, { leaseId: lease, actualTokens: 250, observed: state, sentAtMs });
+      expect(await snapshot(settings)).toMatchObject({ inFlight: 0, tokensInWindow: 250, providerRequestsRemaining: 7 });
+      // The reported state is kept as reported (its own observedAtMs), for the API.
+      expect(await new RateLimitStore(redis, prefix).get(deploymentId)).toEqual(state);
+
+      // Ordered by sentAtMs, not by when the answer was read: an answer to a call sent earlier is ignored whole.
+      await limiter.settle(deploymentId, {
+        observed: { observedAtMs: clock.nowMs + 1, requests: { remaining: 0, resetAtMs: sentAtMs + 5_000 } },
+        sentAtMs: sentAtMs - 1,
+      });
+      expect(await snapshot(settings)).toMatchObject({ providerRequestsRemaining: 7 });
+      expect(await new RateLimitStore(redis, prefix).get(deploymentId)).toEqual(state);
+    });
+
+    it("records an observation from a call that held no lease (the limiter bypassed), touching no budget", async () => {
+      const settings = limits({ tpm: 1_000 });
+      const lease = await leaseOf(settings, 600);
+      const state = { observedAtMs: clock.nowMs, tokens: { remaining: 5_000, resetAtMs: clock.nowMs + 2 * 60_000 } };
+      await limiter.settle(deploymentId, { actualTokens: 10, observed: state });
+      expect(await snapshot(settings)).toMatchObject({ inFlight: 1, tokensInWindow: 600, providerTokensRemaining: 5_000 });
+      await limiter.release(deploymentId, lease, 600);
+
+      // On a deployment no grant ever touched, the observation creates the state hash, expiring after the reset.
+      const other = `${deploymentId}-bypassed`;
+      await limiter.settle(other, { observed: state });
+      const ttlMs = await redis.pttl(keys.limiter("deployment", other).main);
+      expect(ttlMs).toBeGreaterThan(2 * 60_000 - 1_000);
+      expect(ttlMs).toBeLessThanOrEqual(2 * 60_000);
+      expect(await new RateLimitStore(redis, prefix).get(other)).toEqual(state);
+      // A settle with neither lease nor observation touches nothing.
+      await limiter.settle(`${deploymentId}-nothing`, { actualTokens: 5 });
+      expect(await redis.exists(keys.limiter("deployment", `${deploymentId}-nothing`).main)).toBe(0);
+    });
+
     it("pauses only the deployment that was told to wait, and pauses only lengthen", async () => {
       const settings = limits();
       const sibling = `${deploymentId}-sibling`;
@@ -576,5 +622,6 @@ describe("FleetRateLimiter (real Redis)", () => {
     await expect(limiter.acquire(deploymentId, limits(), -1, LEASE_MS)).rejects.toThrow(RangeError);
     await expect(limiter.acquire(deploymentId, limits(), 1, 0)).rejects.toThrow(RangeError);
     await expect(limiter.release(deploymentId, "lease", Number.NaN)).rejects.toThrow(RangeError);
+    await expect(limiter.settle(deploymentId, { leaseId: "lease", actualTokens: -1 })).rejects.toThrow(RangeError);
   });
 });

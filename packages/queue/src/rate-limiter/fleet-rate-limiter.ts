@@ -12,43 +12,48 @@
  *   windows happen to fall. Refused, `waitMs` is when enough old reservations will have left: for requests
  *   the oldest one's time + windowMs − now; for tokens, walking from the oldest until the tokens freed cover
  *   what is missing. A reservation larger than `tpm` can never fit: it is refused with exceedsWholeBudget.
- * - Concurrency: each grant holds an in-flight lease until release(), or until `leaseMs` has passed (so a
+ * - Concurrency: each grant holds an in-flight lease until settle(), or until `leaseMs` has passed (so a
  *   crashed worker's slot frees itself). Refused, `waitMs` is the time until the earliest lease expires but
  *   at most CONCURRENCY_WAIT_CAP_MS: a lease is sized for the slowest call and a crash, while slots are
- *   usually freed by release() much sooner, and nothing tells the waiter when; asking again every 250 ms
+ *   usually freed by settle() much sooner, and nothing tells the waiter when; asking again every 250 ms
  *   costs one cheap script call and stays far below a provider call's latency.
- * - The provider's word (observe()): while a budget's reset lies ahead, a grant also needs the provider's
- *   remaining requests ≥ 1 and remaining tokens ≥ `tokens`, and takes them off; past the reset the figures
- *   are ignored. The latest observation (by `observedAtMs`; the worker passes when the call was *sent*)
- *   replaces the previous one whole; an older one arriving late is ignored. Only the combined `tokens` budget is used: a reservation is not split into input and output,
- *   so `inputTokens`/`outputTokens` (Anthropic's separate limits) are left to our own tpm and to 429s.
+ * - The provider's word (settle() with `observed`, or observe()): while a budget's reset lies ahead, a grant
+ *   also needs the provider's remaining requests ≥ 1 and remaining tokens ≥ `tokens`, and takes them off;
+ *   past the reset the figures are ignored. The latest observation (by `sentAtMs`: the worker passes when the
+ *   call was *sent*) replaces the previous one whole; an older one arriving late is ignored. Only the combined
+ *   `tokens` budget is used: a reservation is not split into input and output, so `inputTokens`/`outputTokens`
+ *   (Anthropic's separate limits) are left to our own tpm and to 429s. The whole reported state is kept
+ *   beside the figures, for the API to show (RateLimitStore reads it): one write per observation.
  * - A 429 (pause()): every acquire is refused with `limitedBy: "paused"` until the given time; pauses only
  *   lengthen. Only that deployment pauses: its siblings on the same provider have their own keys and limits.
  * When several budgets refuse, the reply names the one that frees last (waiting less would only be refused
  * again); ties go to paused, provider_requests, provider_tokens, requests, tokens, concurrency, in that order.
  *
- * release() frees the slot (idempotent) and corrects the reservation to the call's actual tokens while it is
- * still in the window, so a call that used less than it reserved gives the rest back, and one that used
- * more (a provider counting differently) is charged it.
+ * settle() ends a call in one script: it frees the slot (idempotent), corrects the reservation to the call's
+ * actual tokens while it is still in the window, so a call that used less than it reserved gives the rest
+ * back and one that used more (a provider counting differently) is charged it, and records the provider's
+ * word when the answer carried any. release() and observe() are its two halves alone.
  *
  * Redis
  * -----
  * Four keys per deployment, under the prefix's hash tag (key-names.ts), moved only by lua/limiter-*.lua:
- * a state hash (`:limiter`: the running token total, pausedUntilMs, the provider's figures), the window
- * (`:limiter:window`, a sorted set of lease ids scored by reservation time), each reservation's tokens
- * (`:limiter:tokens`, a hash) and the leases (`:limiter:leases`, a sorted set scored by expiry). One lease
+ * a state hash (`:limiter`: the running token total, pausedUntilMs, the provider's figures and its whole
+ * reported state as JSON, which RateLimitStore reads for the API), the window (`:limiter:window`, a
+ * sorted set of lease ids scored by reservation time), each reservation's tokens (`:limiter:tokens`, a
+ * hash) and the leases (`:limiter:leases`, a sorted set scored by expiry). One lease
  * id names both a call's reservation and its slot. Deciding in Lua makes a grant atomic across the fleet
  * without WATCH/MULTI retries, which would cost round trips and contention at ~1000 calls/s.
  *
  * Cost: acquire() is one EVALSHA: ZADD ×2, HSET ×2 and ZCARD ×2 (O(log n)), plus pruning what expired,
  * O(log n) per entry removed and each entry removed once (amortized O(log n) per call). A token refusal
  * walks the window from the oldest reservation, at most 2000 entries (past that it reports when the last
- * one walked leaves, a lower bound). release() is one EVALSHA of O(log n). snapshots() is one pipelined
+ * one walked leaves, a lower bound). settle() is one EVALSHA of O(log n). snapshots() is one pipelined
  * round trip, however many deployments. Keys live `windowMs + leaseMs` after the latest grant
  * (limiterKeyTtlMs, never shortened); the window holds one entry per call of the last `windowMs`, even with
  * rpm and tpm unset, so snapshots count and a limit set later sees the traffic already sent. Measured at
  * 1000 calls/s with a one-minute window (60 000 entries): about 11 MB, and about 20 µs of Redis time per
- * acquire or release; a token refusal walking the whole 2000 entries, about 2 ms.
+ * acquire or release (an observation adds a few O(1) hash writes to settle()); a token refusal walking the
+ * whole 2000 entries, about 2 ms.
  *
  * Limits, knowingly accepted
  * --------------------------
@@ -56,11 +61,11 @@
  *   the window by that much, noise against a window of a minute.
  * - The provider's remaining counts are what it had seen when it answered: calls we granted that it had not
  *   received yet are not taken off again, so the fleet may overshoot them by up to its calls in flight; the
- *   429 that follows pauses the deployment. Tokens given back on release() are not given back to the
+ *   429 that follows pauses the deployment. Tokens given back on settle() are not given back to the
  *   provider's figure (providers charge the reservation too); the next observation corrects it.
- * - A correction on release() is dropped once the reservation left the window (it no longer counts), and
- *   release() does not lengthen the keys' TTL: it never creates a key, and what it touches matters only
- *   until the reservation leaves the window and the lease ends, which the grant's TTL already covers.
+ * - A correction on settle() is dropped once the reservation left the window (it no longer counts), and
+ *   freeing or correcting does not lengthen the keys' TTL: it never creates a key, and what it touches matters
+ *   only until the reservation leaves the window and the lease ends, which the grant's TTL already covers.
  * - `retryAfterMs` in an observation is not a pause: the caller calls pause() on a 429.
  */
 import { randomBytes } from "node:crypto";
@@ -83,7 +88,10 @@ export type Grant =
 
 /** The longest a concurrency refusal asks to wait (see the comment at the top). */
 const CONCURRENCY_WAIT_CAP_MS = 250;
-/** How long an observation is kept at least (to tell a late, older one), and at most (a bogus reset). */
+/**
+ * How long an observation is kept at least (to tell a late, older one, and for the API to show it), and at
+ * most (a bogus reset).
+ */
 const MIN_OBSERVATION_TTL_MS = 60_000;
 const MAX_OBSERVATION_TTL_MS = 24 * 3600_000;
 
@@ -109,6 +117,22 @@ function requireCount(name: string, value: number, minimum: number): void {
   if (!Number.isSafeInteger(value) || value < minimum) {
     throw new RangeError(`${name} must be an integer ≥ ${minimum}, got ${value}`);
   }
+}
+
+/** How a provider call ended, for settle(). */
+export interface CallSettlement {
+  /** The grant's lease, to free; omitted when the call held none (the limiter bypassed, BullMQ limiting instead). */
+  leaseId?: string;
+  /** The call's actual tokens, to correct the reservation to; omitted keeps the reservation. */
+  actualTokens?: number;
+  /** What the provider's rate-limit headers said, if anything: stored as reported. */
+  observed?: RateLimitState;
+  /**
+   * Orders observations (default: `observed.observedAtMs`). The worker passes when the call was sent: a slow
+   * answer to an earlier call carries an older, higher "remaining" than answers that arrived before it, and
+   * must not overwrite them.
+   */
+  sentAtMs?: number;
 }
 
 export class FleetRateLimiter {
@@ -146,17 +170,21 @@ export class FleetRateLimiter {
     return grantFrom(reply, leaseId);
   }
 
-  /** After the call (success or failure): free the in-flight slot and correct the token reservation to `actualTokens` (undefined: keep the reservation). */
-  async release(deploymentId: string, leaseId: string, actualTokens?: number): Promise<void> {
+  /**
+   * After the call (success or failure), one script for all of it: frees the in-flight slot, corrects the token
+   * reservation to `actualTokens` (undefined: keep the reservation) and records what the provider's headers said.
+   */
+  async settle(deploymentId: string, settlement: CallSettlement): Promise<void> {
+    const { leaseId, actualTokens, observed } = settlement;
     if (actualTokens !== undefined) requireCount("actualTokens", actualTokens, 0);
-    await this.scripts.limiterRelease(
-      [
-        this.keysOf(deploymentId).main,
-        this.keysOf(deploymentId).tokens,
-        this.keysOf(deploymentId).leases,
-      ],
-      [leaseId, actualTokens ?? ""],
-    );
+    const keys = this.keysOf(deploymentId);
+    const observation = observed ? this.observationArgs(observed, settlement.sentAtMs ?? observed.observedAtMs) : [""];
+    await this.scripts.limiterSettle([keys.main, keys.tokens, keys.leases], [leaseId ?? "", actualTokens ?? "", ...observation]);
+  }
+
+  /** settle() for a call whose answer carried no rate-limit headers. */
+  async release(deploymentId: string, leaseId: string, actualTokens?: number): Promise<void> {
+    await this.settle(deploymentId, { leaseId, actualTokens });
   }
 
   /**
@@ -169,22 +197,9 @@ export class FleetRateLimiter {
     await Promise.all([this.redis.zadd(key, "XX", "GT", this.now() + leaseMs, leaseId), this.redis.pexpire(key, 2 * leaseMs, "GT")]);
   }
 
-  /** What the provider's headers said: lowers the budget to what it says remains until its reset. */
+  /** What the provider's headers said, apart from any call's lease: lowers the budget to what remains until its reset. */
   async observe(deploymentId: string, state: RateLimitState): Promise<void> {
-    const { requests, tokens } = state;
-    const resets = [requests?.resetAtMs, tokens?.resetAtMs].filter((resetAtMs) => resetAtMs !== undefined);
-    const ttlMs = Math.min(MAX_OBSERVATION_TTL_MS, Math.max(MIN_OBSERVATION_TTL_MS, ...resets.map((at) => at - this.now())));
-    await this.scripts.limiterObserve(
-      [this.keysOf(deploymentId).main],
-      [
-        state.observedAtMs,
-        requests?.remaining ?? "",
-        requests?.resetAtMs ?? "",
-        tokens?.remaining ?? "",
-        tokens?.resetAtMs ?? "",
-        Math.ceil(ttlMs),
-      ],
-    );
+    await this.settle(deploymentId, { observed: state });
   }
 
   /** A 429: pause this deployment (only this one) until `untilMs` (now + the provider's retryAfterMs). */
@@ -218,6 +233,26 @@ export class FleetRateLimiter {
       snapshots.set(deploymentId, limiterSnapshotFrom(deploymentId, reply as (string | number)[], settings(deploymentId), nowMs));
     });
     return snapshots;
+  }
+
+  /** limiter-settle-3.lua's ARGV[3..9]. */
+  private observationArgs(state: RateLimitState, sentAtMs: number): (string | number)[] {
+    const { requests, tokens, inputTokens, outputTokens } = state;
+    // Kept while anything it reports still holds, so the API shows it as long as it is true.
+    const untilMs = Math.max(
+      state.observedAtMs + (state.retryAfterMs ?? 0),
+      ...[requests, tokens, inputTokens, outputTokens].flatMap((window) => (window?.resetAtMs === undefined ? [] : [window.resetAtMs])),
+    );
+    const ttlMs = Math.min(MAX_OBSERVATION_TTL_MS, Math.max(MIN_OBSERVATION_TTL_MS, untilMs - this.now()));
+    return [
+      sentAtMs,
+      requests?.remaining ?? "",
+      requests?.resetAtMs ?? "",
+      tokens?.remaining ?? "",
+      tokens?.resetAtMs ?? "",
+      JSON.stringify(state),
+      Math.ceil(ttlMs),
+    ];
   }
 
   private allKeys(deploymentId: string): [string, string, string, string] {
