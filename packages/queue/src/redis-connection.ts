@@ -14,14 +14,15 @@ export function redisOptionsFor(role: ConnectionRole): RedisOptions {
 }
 
 /**
- * A non-blocking connection for Switchyard's own commands and queue adds. Auto-pipelining batches the
- * commands issued in one tick into one socket write: under load most of the cost of a Redis call is the
- * syscall, not the command. (BullMQ's workers keep their own blocking connections, never pipelined.)
+ * A non-blocking connection for Switchyard's own commands and queue adds. Commands issued together without
+ * awaiting each other (`Promise.all`) already share one round trip: each is written at once and Redis answers them
+ * in order. ioredis's auto-pipelining is left off on purpose: it holds every command until `setImmediate` and
+ * wraps it in a pipeline, which in the benchmark cost ~1 ms of submit-to-completion latency (p50 4.4 → 3.4 ms
+ * without it) and ~10% of throughput in CPU. (BullMQ's workers keep their own connections.)
  */
 export function createRedis(url: string, role: ConnectionRole, connectionName?: string): Redis {
   return new Redis(url, {
     ...redisOptionsFor(role),
-    enableAutoPipelining: true,
     ...(connectionName ? { connectionName } : {}),
   });
 }

@@ -172,7 +172,7 @@ export class RequestStore {
   }
 
   async get(id: string): Promise<RequestRecord | undefined> {
-    // Two commands in one tick: auto-pipelining sends them in one write (a MULTI object costs more here).
+    // Two commands sent back to back share one round trip (a MULTI object costs more here).
     const [hash, hopTexts] = await Promise.all([
       this.redis.hgetall(this.keys.request(id)),
       this.redis.lrange(this.keys.requestHops(id), 0, -1),

@@ -33,7 +33,7 @@ export function deploymentsRouter(dependencies: DeploymentsRouterDependencies): 
     return deployment;
   };
 
-  /** One round trip for the circuits, one auto-pipelined batch for the rate limits. */
+  /** One round trip for the circuits, one more for the rate limits (sent back to back). */
   const views = async (selected: readonly DeploymentConfig[]) => {
     const ids = selected.map((deployment) => deployment.id);
     const [circuits, limits] = await Promise.all([breakers.snapshots(ids), Promise.all(ids.map((id) => rateLimits.get(id)))]).catch(

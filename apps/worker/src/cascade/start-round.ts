@@ -166,7 +166,7 @@ export async function startRound(dependencies: CascadeDependencies, input: Round
     acceptedAtMs: input.acceptedAtMs,
     cascade,
   };
-  // The record update is issued first on the same (auto-pipelined) connection as the add, so Redis applies it
+  // The record update is issued first on the same connection as the add, so Redis applies it
   // before the provider job exists, without waiting a round trip in between.
   await Promise.all([
     store.update(requestId, { status: "dispatched", deploymentId, hop: { ...hop, deploymentId, outcome: "ok", durationMs: durationMs(), note } }),

@@ -116,7 +116,7 @@ export function callDeployment(dependencies: CallDependencies) {
     const leaseMs = dependencies.leaseMs;
     const streaming = data.request.stream === true;
 
-    // The record's status, the circuit's verdict, the rate budget and our hold on the job in one round trip (auto-pipelined).
+    // The record's status, the circuit's verdict, the rate budget and our hold on the job in one round trip (sent back to back).
     const [status, admission, grant, lockHeld, streamedEntries] = await Promise.all([
       store.status(data.requestId),
       breakers.admit(deployment.id),

@@ -60,7 +60,7 @@ export function startWebhooks(base: {
   deadLetters.on("error", (error) => logger.warn({ err: error, queue: WEBHOOK_DEAD_LETTER_QUEUE }, "dead-letter worker error"));
 
   // Reads block, so the consumer gets its own connection.
-  const blocking = redis.duplicate({ enableAutoPipelining: false, connectionName: "switchyard-webhooks-outbox" });
+  const blocking = redis.duplicate({ connectionName: "switchyard-webhooks-outbox" });
   blocking.on("error", (error) => logger.warn({ err: error }, "outbox connection error"));
   const consumer = startOutboxConsumer(dependencies, blocking);
 

@@ -18,7 +18,7 @@ export const DEFAULT_REQUEST_STREAM_LIMITS: RequestStreamLimits = { maxLength: 1
 
 /**
  * Appends one provider call's entries to a request's stream. Appends are not awaited one by one: they go out on
- * the (auto-pipelined) connection in order, and `flush` waits for the last and reports the first failure. A lost
+ * the connection in order, and `flush` waits for the last and reports the first failure. A lost
  * entry costs the caller part of a streamed answer, never the request: the record is written separately.
  */
 export class RequestStreamWriter {
