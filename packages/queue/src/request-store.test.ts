@@ -5,17 +5,8 @@ import { newRequestId, type Classification, type Hop } from "@switchyard/contrac
 import { createRedis } from "./redis-connection.js";
 import { RequestStore } from "./request-store.js";
 import { RequestEvents } from "./request-events.js";
+import { standardClassification } from "./classification.test-support.js";
 
-const classification: Classification = {
-  complexity: "low",
-  signals: [],
-  domain: "general",
-  estimatedInputTokens: 12,
-  containsPii: false,
-  piiKinds: [],
-  urgency: "normal",
-  tier: "standard",
-};
 
 function hop(n: number, outcome: Hop["outcome"]): Hop {
   return { n, stage: "provider", queue: "deployment.x", jobId: `j${n}`, attempt: 1, outcome, startedAtMs: 1, durationMs: 2 };
@@ -35,7 +26,7 @@ describe("RequestStore", () => {
 
   async function created() {
     const id = newRequestId(Date.now());
-    await store.create({ id, tenant: "acme", tier: "standard", clientFormat: "anthropic", classification, request: { messages: [{ role: "user", content: "hi" }] } });
+    await store.create({ id, tenant: "acme", tier: "standard", clientFormat: "anthropic", classification: standardClassification, request: { messages: [{ role: "user", content: "hi" }] } });
     return id;
   }
 
@@ -79,7 +70,7 @@ describe("RequestStore", () => {
 
     const hooked = newRequestId(Date.now());
     const webhook = { url: "https://hooks.example.com/switchyard" };
-    await store.create({ id: hooked, tenant: "acme", tier: "standard", clientFormat: "openai", classification, request: { messages: [{ role: "user", content: "hi" }], webhook } });
+    await store.create({ id: hooked, tenant: "acme", tier: "standard", clientFormat: "openai", classification: standardClassification, request: { messages: [{ role: "user", content: "hi" }], webhook } });
     await store.update(hooked, { status: "queued_for_retry" });
     // The cost is set by the same script that writes the entry.
     await store.finish(hooked, succeeded);

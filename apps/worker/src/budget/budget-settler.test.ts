@@ -2,23 +2,12 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Redis } from "ioredis";
-import { newRequestId, type Classification } from "@switchyard/contracts";
+import { newRequestId } from "@switchyard/contracts";
 import { createLogger } from "@switchyard/logging";
 import { createRedis, keyNames, RequestStore, TenantBudgets } from "@switchyard/queue";
 import { BUDGET_CONSUMER_GROUP, startBudgetSettler, type RunningBudgetSettler } from "./budget-settler.js";
+import { smallResult, standardClassification } from "../record-fixtures.test-support.js";
 
-const classification: Classification = {
-  complexity: "low",
-  signals: [],
-  domain: "general",
-  estimatedInputTokens: 12,
-  containsPii: false,
-  piiKinds: [],
-  urgency: "normal",
-  tier: "standard",
-};
-const usage = { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0 };
-const result = { model: "m", message: { role: "assistant" as const, content: "hi" }, finishReason: "stop" as const, usage };
 
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -60,14 +49,14 @@ describe("budget settlement from the outbox", () => {
     const now = Date.now();
     const id = newRequestId(now);
     expect((await budgets.reserve(tenant, id, now, estimateUsd, 100)).granted).toBe(true);
-    await store.create({ id, tenant, tier: "standard", clientFormat: "openai", classification, request: { messages: [{ role: "user", content: "hi" }] } });
+    await store.create({ id, tenant, tier: "standard", clientFormat: "openai", classification: standardClassification, request: { messages: [{ role: "user", content: "hi" }] } });
     return id;
   }
 
   it("replaces a success's reservation with its cost and releases a failure's", async () => {
     const succeeded = await accepted("settle-a", 1);
     const failed = await accepted("settle-a", 2);
-    await store.finish(succeeded, { status: "succeeded", result, usage, costUsd: 0.00123, deploymentId: "d" });
+    await store.finish(succeeded, { status: "succeeded", result: smallResult, usage: smallResult.usage, costUsd: 0.00123, deploymentId: "d" });
     await store.finish(failed, { status: "failed", error: { code: "bad_request", message: "no" } });
     await until(async () => (await budgets.state("settle-a", Date.now())).reservedUsd === 0);
     expect(await budgets.state("settle-a", Date.now())).toMatchObject({ spentUsd: 0.00123, reservedUsd: 0 });
@@ -75,7 +64,7 @@ describe("budget settlement from the outbox", () => {
 
   it("settles nothing twice when an entry is delivered again", async () => {
     const id = await accepted("settle-b", 1);
-    await store.finish(id, { status: "succeeded", result, usage, costUsd: 0.5, deploymentId: "d" });
+    await store.finish(id, { status: "succeeded", result: smallResult, usage: smallResult.usage, costUsd: 0.5, deploymentId: "d" });
     await until(async () => (await budgets.state("settle-b", Date.now())).reservedUsd === 0);
     // The same transition again, as a redelivery would bring it.
     await redis.xadd(keyNames(prefix).outbox(), "*", "id", id, "status", "succeeded", "tenant", "settle-b", "atMs", Date.now());
@@ -122,8 +111,8 @@ describe("budget settlement from the outbox", () => {
     const now = Date.now();
     const id = newRequestId(now);
     await deadBudgets.reserve("settle-c", id, now, 1, 100);
-    await deadStore.create({ id, tenant: "settle-c", tier: "standard", clientFormat: "openai", classification, request: { messages: [{ role: "user", content: "hi" }] } });
-    await deadStore.finish(id, { status: "succeeded", result, usage, costUsd: 0.25, deploymentId: "d" });
+    await deadStore.create({ id, tenant: "settle-c", tier: "standard", clientFormat: "openai", classification: standardClassification, request: { messages: [{ role: "user", content: "hi" }] } });
+    await deadStore.finish(id, { status: "succeeded", result: smallResult, usage: smallResult.usage, costUsd: 0.25, deploymentId: "d" });
     const outbox = keyNames(deadPrefix).outbox();
     const reply = (await redis.xreadgroup("GROUP", BUDGET_CONSUMER_GROUP, "dead-consumer", "COUNT", 10, "STREAMS", outbox, ">")) as [string, unknown[]][];
     expect(reply[0]?.[1]).toHaveLength(1);

@@ -8,7 +8,6 @@ import {
   REQUEST_WEBHOOK_TARGET,
   WEBHOOK_DELIVERY_QUEUE,
   webhookDeliveryJobId,
-  type Classification,
   type WebhookDeliveryJobData,
   type WebhookPayload,
 } from "@switchyard/contracts";
@@ -27,19 +26,8 @@ import {
 import { fanOutEvent } from "./fan-out-event.js";
 import { createGuardedAgent } from "./guarded-agent.js";
 import type { WebhookDependencies } from "./webhook-dependencies.js";
+import { smallResult, standardClassification } from "../record-fixtures.test-support.js";
 
-const classification: Classification = {
-  complexity: "low",
-  signals: [],
-  domain: "general",
-  estimatedInputTokens: 12,
-  containsPii: false,
-  piiKinds: [],
-  urgency: "normal",
-  tier: "standard",
-};
-const usage = { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0 };
-const result = { model: "m", message: { role: "assistant" as const, content: "hi" }, finishReason: "stop" as const, usage };
 const hookUrl = "https://hooks.example.com/switchyard";
 
 describe("fanOutEvent", () => {
@@ -80,10 +68,10 @@ describe("fanOutEvent", () => {
       tenant: "fan-a",
       tier: "standard",
       clientFormat: "openai",
-      classification,
+      classification: standardClassification,
       request: { messages: [{ role: "user", content: "hi" }], webhook: { url: hookUrl } },
     });
-    await dependencies.store.finish(id, { status: "succeeded", result, usage, costUsd: 0.01, deploymentId: "d" });
+    await dependencies.store.finish(id, { status: "succeeded", result: smallResult, usage: smallResult.usage, costUsd: 0.01, deploymentId: "d" });
     const reader = new OutboxGroupReader(redis, keyNames(prefix).outbox(), "fan-out-test", "a");
     await reader.ensureGroup("0");
     const entry = (await reader.readNew(10, 100)).find((read) => read.requestId === id);

@@ -1,24 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Redis } from "ioredis";
-import { hopJobId, newRequestId, type Classification } from "@switchyard/contracts";
+import { hopJobId, newRequestId } from "@switchyard/contracts";
 import { createRedis } from "../redis-connection.js";
 import { keyNames } from "../key-names.js";
 import { QueueRegistry } from "../queue-registry.js";
 import { RequestStore } from "../request-store.js";
 import { CancelNoticeSubscriber } from "./cancel-notices.js";
 import { RequestCanceller } from "./request-canceller.js";
+import { standardClassification } from "../classification.test-support.js";
 
-const classification: Classification = {
-  complexity: "low",
-  signals: [],
-  domain: "general",
-  estimatedInputTokens: 12,
-  containsPii: false,
-  piiKinds: [],
-  urgency: "normal",
-  tier: "standard",
-};
 
 describe("RequestCanceller", () => {
   let redis: Redis;
@@ -47,7 +38,7 @@ describe("RequestCanceller", () => {
 
   async function accepted(): Promise<string> {
     const id = newRequestId(Date.now());
-    await store.create({ id, tenant: "acme", tier: "standard", clientFormat: "openai", classification, request: { messages: [{ role: "user", content: "hi" }] } });
+    await store.create({ id, tenant: "acme", tier: "standard", clientFormat: "openai", classification: standardClassification, request: { messages: [{ role: "user", content: "hi" }] } });
     return id;
   }
 

@@ -1,21 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Redis } from "ioredis";
-import { newRequestId, type Classification } from "@switchyard/contracts";
+import { newRequestId } from "@switchyard/contracts";
 import { createRedis } from "../redis-connection.js";
 import { RequestStore } from "../request-store.js";
 import { RequestList, type RequestCursor } from "./request-list.js";
+import { standardClassification } from "../classification.test-support.js";
 
-const classification: Classification = {
-  complexity: "low",
-  signals: [],
-  domain: "general",
-  estimatedInputTokens: 12,
-  containsPii: false,
-  piiKinds: [],
-  urgency: "normal",
-  tier: "standard",
-};
 
 describe("RequestList", () => {
   let redis: Redis;
@@ -28,7 +19,7 @@ describe("RequestList", () => {
   async function create(tenant: string, sameMillisecond = false) {
     if (!sameMillisecond) clock += 10;
     const id = newRequestId(clock);
-    await store.create({ id, tenant, tier: "standard", clientFormat: "openai", classification, request: { messages: [{ role: "user", content: "hi" }] } });
+    await store.create({ id, tenant, tier: "standard", clientFormat: "openai", classification: standardClassification, request: { messages: [{ role: "user", content: "hi" }] } });
     created.push({ id, tenant, atMs: clock });
     return id;
   }
